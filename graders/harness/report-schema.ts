@@ -3,8 +3,9 @@
 // instructors in graders/harness/RESULTS.md; change both together and bump `schemaVersion`.
 import { z } from 'zod';
 
-/** The classes of a bad row in a windowed diff (DESIGN.md §6). */
-export const diffStatus = z.enum(['MISSING', 'UNEXPECTED', 'WRONG_VALUE', 'DUPLICATE', 'EARLY', 'LATE_COUNTED', 'LATE_LOST']);
+/** The classes of a bad row in a windowed diff (DESIGN.md §6); BAD_FORMAT marks an output record
+ *  that is not in the lab's format at all. */
+export const diffStatus = z.enum(['MISSING', 'UNEXPECTED', 'WRONG_VALUE', 'DUPLICATE', 'EARLY', 'LATE_COUNTED', 'LATE_LOST', 'BAD_FORMAT']);
 
 /** An input event behind a bad row, as the grader produced it and read it back. */
 export const provenanceEvent = z.object({
