@@ -1,0 +1,44 @@
+// Python submissions run in a virtual environment with their requirements installed. One
+// environment per requirements file content, under .streamlab/python/<hash>, reused by every
+// later grade; a marker written last means an interrupted install is redone, never half-used.
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa, ExecaError } from 'execa';
+import { stateDir } from '../paths.ts';
+
+const READY_MARKER = '.streamlab-ready';
+
+const exists = async (file: string) => (await stat(file).catch(() => null)) !== null;
+
+/** The interpreter to run a submission with; creates its environment on first use. */
+export async function pythonFor(requirements: string | null, onProgress: (message: string) => void, signal?: AbortSignal): Promise<string> {
+  const text = requirements === null ? '' : await readFile(requirements, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const envDir = path.join(stateDir, 'python', hash);
+  const python = path.join(envDir, 'bin', 'python');
+  if (await exists(path.join(envDir, READY_MARKER))) return python;
+
+  await rm(envDir, { recursive: true, force: true });
+  onProgress(`creating a Python environment in ${path.relative(process.cwd(), envDir) || envDir}`);
+  try {
+    await execa('python3', ['-m', 'venv', envDir], { cancelSignal: signal });
+    if (requirements !== null) {
+      onProgress(`installing ${requirements}`);
+      const pip = execa(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
+        cancelSignal: signal,
+        all: true,
+      });
+      for await (const line of pip.iterable({ from: 'all' })) if (line.trim() !== '') onProgress(`pip: ${line}`);
+      await pip;
+    }
+  } catch (err) {
+    await rm(envDir, { recursive: true, force: true });
+    if (err instanceof ExecaError && err.code === 'ENOENT') {
+      throw new Error('python3 was not found on PATH; Python submissions need Python 3 with the venv module (Debian: apt install python3-venv)');
+    }
+    throw new Error(`could not prepare the Python environment for ${requirements ?? 'main.py'}: ${(err as Error).message}`);
+  }
+  await writeFile(path.join(envDir, READY_MARKER), `${requirements ?? ''}\n`);
+  return python;
+}
