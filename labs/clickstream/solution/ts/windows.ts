@@ -6,9 +6,10 @@ export const GRACE_MS = 30_000;
 /** Key of control records (time ticks, end-of-input flush). */
 export const CONTROL_KEY = '__ctl__';
 
-export interface Click {
-  eventId: string;
-  userId: string;
+/** A click, named as on the wire. */
+interface Click {
+  event_id: string;
+  user_id: string;
   url: string;
   ts: number;
 }
@@ -53,18 +54,18 @@ function parseObject(value: string | null): Record<string, unknown> | undefined 
 const isEventTime = (ts: unknown): ts is number => Number.isSafeInteger(ts);
 
 /** Classifies a record by its key and value; never throws. */
-export function parseRecord(key: string | null, value: string | null): ParsedRecord {
+function parseRecord(key: string | null, value: string | null): ParsedRecord {
   const json = parseObject(value);
   if (!json) return { kind: 'malformed' };
   if (key === CONTROL_KEY) {
     const { type, ts } = json;
     return (type === 'tick' || type === 'flush') && isEventTime(ts) ? { kind: 'control', ts } : { kind: 'malformed' };
   }
-  const { event_id: eventId, user_id: userId, url, ts } = json;
-  if (typeof eventId !== 'string' || typeof userId !== 'string' || typeof url !== 'string' || !isEventTime(ts)) {
+  const { event_id, user_id, url, ts } = json;
+  if (typeof event_id !== 'string' || typeof user_id !== 'string' || typeof url !== 'string' || !isEventTime(ts)) {
     return { kind: 'malformed' };
   }
-  return { kind: 'click', click: { eventId, userId, url, ts } };
+  return { kind: 'click', click: { event_id, user_id, url, ts } };
 }
 
 export class ClickWindows {
