@@ -22,10 +22,11 @@ export async function pythonFor(requirements: string | null, onProgress: (messag
   await rm(envDir, { recursive: true, force: true });
   onProgress(`creating a Python environment in ${path.relative(process.cwd(), envDir) || envDir}`);
   try {
-    await execa('python3', ['-m', 'venv', envDir], { cancelSignal: signal });
+    // pip is only needed to install requirements; leaving it out saves seconds.
+    await execa('python3', ['-m', 'venv', ...(requirements === null ? ['--without-pip'] : []), envDir], { cancelSignal: signal });
     if (requirements !== null) {
       onProgress(`installing ${requirements}`);
-      const pip = execa(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
+      const pip = execa(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', requirements], {
         cancelSignal: signal,
         all: true,
       });

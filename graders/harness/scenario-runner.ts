@@ -198,7 +198,7 @@ class ScenarioRun {
       if (records.length > cap) {
         this.failure = {
           finding: 'FLOOD',
-          message: `the submission wrote more than ${cap} records to ${this.topic(name)} for ${this.inputRecordsProduced} input records; stopped reading`,
+          message: `the submission wrote more than ${cap} records to ${this.ctx.lab.topics[name]?.env} (${this.topic(name)}) for ${this.inputRecordsProduced} input records; stopped reading it`,
         };
         for (const instance of this.instances) instance.killGroupNow('SIGKILL');
         // Not awaited: the reader is inside its own message handler here.

@@ -133,6 +133,11 @@ export class Supervisor {
     return this.unexpected;
   }
 
+  /** Process id of the current launch (also its process group id). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get restarts(): number {
     return Math.max(0, this.launches - 1);
   }

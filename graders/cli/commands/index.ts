@@ -1,9 +1,12 @@
 // The list of CLI commands. Adding a command: write commands/<name>.ts exporting `register(program)`
 // and add it here.
 import type { Command } from 'commander';
+import { register as checkLabs } from './check-labs.ts';
+import { register as grade } from './grade.ts';
+import { register as labs } from './labs.ts';
 
 type Register = (program: Command) => void;
-const commands: Register[] = [];
+const commands: Register[] = [labs, grade, checkLabs];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);
