@@ -38,25 +38,30 @@ async function main(): Promise<void> {
   let emitted = 0;
 
   let stopping: Promise<void> | undefined;
-  const stop = (signal: string) => {
+  const stop = (reason: string, exitCode: number) => {
     stopping ??= (async () => {
       // disconnect() lets the batch in hand finish (and its offsets commit) before leaving the group.
       await consumer.disconnect();
       await producer.disconnect();
-      console.log(`clickstream: ${signal}: stopped; records ${JSON.stringify(seen)}, windows emitted ${emitted}`);
+      console.log(`clickstream: ${reason}: stopped; records ${JSON.stringify(seen)}, windows emitted ${emitted}`);
     })().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         console.error(`clickstream: error while stopping: ${String(error)}`);
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+  process.on('SIGINT', () => stop('SIGINT', 0));
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    console.error(`clickstream: consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
+    // kafkajs wraps the error; the cause's stack points at the line that threw.
+    const error = payload.error.cause instanceof Error ? payload.error.cause : payload.error;
+    console.error(`clickstream: consumer crashed (restart: ${payload.restart}): ${error.stack ?? error.message}`);
+    // kafkajs restarts the consumer only after retriable Kafka errors. After any other error (an
+    // exception in our own code) it stays stopped, and a process without a consumer just looks hung.
+    if (!payload.restart) stop('consumer crashed', 1);
   });
 
   await producer.connect();
