@@ -54,7 +54,7 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr, pre
           if (event.scenario === '') {
             clearLine();
             stream.write(`${prefix}${c.dim(event.message)}\n`);
-          } else if (current) {
+          } else if (current?.name === event.scenario) {
             current.step = event.message;
           }
           return;

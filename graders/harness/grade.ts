@@ -1,16 +1,15 @@
 // Grading one submission: the API behind `streamlab grade`, `check-labs` and the site's Grade
-// button. Scenarios run one after another on one broker connection; each has its own topics and
-// group, so runs never see each other's data.
+// button. Scenarios run one after another; each has its own topics, group and Kafka client, so
+// they never see each other's data.
 import path from 'node:path';
 import { connectKafka } from '../kafka/client.ts';
-import type { KafkaClient } from '../kafka/client.ts';
 import type { LabDefinition } from './lab-definition.ts';
 import { loadLab } from './labs.ts';
 import { isMutantDir, materializeMutant } from './mutant.ts';
 import type { MaterializedMutant } from './mutant.ts';
 import type { GradeProgress, GradeReport, ScenarioResult } from './report-schema.ts';
 import { newRunId } from './scenario-plan.ts';
-import { runScenario } from './scenario-runner.ts';
+import { ScenarioRun } from './scenario-runner.ts';
 import type { RunnerTiming } from './scenario-runner.ts';
 import { commandFor, GradeInputError, resolveEntryPoint } from './submission.ts';
 
@@ -104,6 +103,39 @@ async function brokerFor(options: GradeOptions, onProgress: (message: string) =>
   return { brokers: info.brokers, restartBroker: async () => void (await broker.restartBroker()) };
 }
 
+async function checkBroker(brokers: string[]): Promise<void> {
+  const client = connectKafka(brokers, { clientId: 'streamlab-grader', retries: 1 });
+  try {
+    await client.ping();
+  } catch (err) {
+    throw new GradeInputError(`the broker at ${brokers.join(',')} is unavailable: ${(err as Error).message}`);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Runs the scenarios one after another, overlapping what does not interfere: the next
+ *  scenario's topics and submission start up while the current one waits for its last output,
+ *  and a finished scenario cleans up while the next one runs. Each keeps its own topics, group
+ *  and process. Every run is cleaned up before this returns, whatever happens. */
+async function runPipelined(runs: ScenarioRun[], options: GradeOptions, results: ScenarioResult[]): Promise<void> {
+  try {
+    for (const [index, run] of runs.entries()) {
+      options.signal?.throwIfAborted();
+      const name = run.scenario.name;
+      options.onProgress?.({ type: 'scenario-start', scenario: name, index, total: runs.length });
+      const prepareNext = () => void runs[index + 1]?.prepare();
+      const result = await run.run(prepareNext);
+      prepareNext();
+      void run.cleanUp();
+      results.push(result);
+      options.onProgress?.({ type: 'scenario-end', scenario: name, result });
+    }
+  } finally {
+    await Promise.allSettled(runs.map((run) => run.cleanUp()));
+  }
+}
+
 /** Grades a submission against an already loaded lab definition. */
 export async function gradeLab(lab: LabDefinition, options: GradeOptions): Promise<GradeReport> {
   const startedAt = new Date();
@@ -120,7 +152,6 @@ export async function gradeLab(lab: LabDefinition, options: GradeOptions): Promi
 
   const results: ScenarioResult[] = [];
   let mutant: MaterializedMutant | undefined;
-  let client: KafkaClient | undefined;
   try {
     let runDir = path.resolve(options.submissionDir);
     if (await isMutantDir(runDir)) {
@@ -129,40 +160,33 @@ export async function gradeLab(lab: LabDefinition, options: GradeOptions): Promi
     }
     const entry = await resolveEntryPoint(runDir, options.cmd);
     const { brokers, restartBroker } = await brokerFor(options, setupStep);
-    client = connectKafka(brokers, { clientId: 'streamlab-grader' });
-    await client.ping().catch((err: Error) => {
-      throw new GradeInputError(`the broker at ${brokers.join(',')} is unavailable: ${err.message}`);
-    });
+    await checkBroker(brokers);
     const command = await commandFor(entry, runDir, setupStep, options.signal);
     const runId = newRunId();
-    for (const [index, scenario] of selected.entries()) {
-      options.signal?.throwIfAborted();
-      options.onProgress?.({ type: 'scenario-start', scenario: scenario.name, index, total: selected.length });
-      const result = await runScenario(
-        {
-          lab,
-          client,
-          brokers,
-          runId,
-          submissionDir: runDir,
-          command,
-          restartBroker,
-          replay: (name) => replayCommand(lab.slug, submission, seed, options.cmd, name),
-          onStep: (message) => options.onProgress?.({ type: 'step', scenario: scenario.name, message }),
-          signal: options.signal,
-          timing: options.timing,
-        },
-        scenario,
-        scenarioSeed(seed, scenario.name),
-      );
-      results.push(result);
-      options.onProgress?.({ type: 'scenario-end', scenario: scenario.name, result });
-    }
+    const runs = selected.map(
+      (scenario) =>
+        new ScenarioRun(
+          {
+            lab,
+            brokers,
+            runId,
+            submissionDir: runDir,
+            command,
+            restartBroker,
+            replay: (name) => replayCommand(lab.slug, submission, seed, options.cmd, name),
+            onStep: (message) => options.onProgress?.({ type: 'step', scenario: scenario.name, message }),
+            signal: options.signal,
+            timing: options.timing,
+          },
+          scenario,
+          scenarioSeed(seed, scenario.name),
+        ),
+    );
+    await runPipelined(runs, options, results);
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason ?? err;
     return errorReport({ ...options, lab: lab.slug }, (err as Error).message, results, startedAt);
   } finally {
-    await client?.close();
     await mutant?.remove();
   }
 

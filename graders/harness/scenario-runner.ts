@@ -2,8 +2,9 @@
 // readers on them, starts the submission, plays the steps, waits until the output is complete,
 // judges what it saw and cleans up. Completion and settling are decided from data (committed
 // offsets, end offsets, output arrivals), never from fixed sleeps.
+import { connectKafka } from '../kafka/client.ts';
 import type { KafkaClient, KafkaRecord, Tail } from '../kafka/client.ts';
-import type { InputRecord, LabDefinition, ObservedRecord, Observation, ScenarioDefinition, Step } from './lab-definition.ts';
+import type { InputRecord, LabDefinition, ObservedRecord, Observation, ProducedRecord, ScenarioDefinition, Step } from './lab-definition.ts';
 import { CONTROL_KEY } from './lab-definition.ts';
 import type { CheckResult, ScenarioResult } from './report-schema.ts';
 import { assignSteps, chunkRecords, producesInput, recordsOfStep, runNames, ScenarioDefinitionError, submissionEnv } from './scenario-plan.ts';
@@ -37,8 +38,8 @@ export interface RunnerTiming {
 export const defaultTiming: RunnerTiming = {
   scenarioTimeoutMs: 60_000,
   neverConsumedMs: 20_000,
-  hungMs: 15_000,
-  quietMs: 400,
+  hungMs: 10_000,
+  quietMs: 300,
   longQuietMs: 3000,
   settleCapMs: 15_000,
   stopGraceMs: 5000,
@@ -49,7 +50,6 @@ export const defaultTiming: RunnerTiming = {
 
 export interface ScenarioRunContext {
   lab: LabDefinition;
-  client: KafkaClient;
   brokers: string[];
   runId: string;
   submissionDir: string;
@@ -82,14 +82,21 @@ interface InputLag {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs one scenario and returns its result; throws only when `signal` aborts it. */
-export async function runScenario(ctx: ScenarioRunContext, scenario: ScenarioDefinition, seed: number): Promise<ScenarioResult> {
-  return new ScenarioRun(ctx, scenario, seed).run();
+/** Produces records in order, in requests the broker accepts; how the runner writes all input. */
+export async function produceInChunks(client: KafkaClient, topic: string, records: ProducedRecord[], signal?: AbortSignal, onAcked?: (count: number) => void): Promise<void> {
+  for (const chunk of chunkRecords(records)) {
+    signal?.throwIfAborted();
+    await client.produce(topic, chunk);
+    onAcked?.(chunk.length);
+  }
 }
 
-class ScenarioRun {
+/** One scenario in three phases, so a grade can overlap them across scenarios: `prepare` (topics,
+ *  output readers, the submission starting up), `run` (steps, completion, judge) and `cleanUp`
+ *  (stop the submission, delete topics and group). */
+export class ScenarioRun {
   private readonly ctx: ScenarioRunContext;
-  private readonly scenario: ScenarioDefinition;
+  readonly scenario: ScenarioDefinition;
   private readonly seed: number;
   private readonly timing: RunnerTiming;
   private readonly names: RunNames;
@@ -98,7 +105,10 @@ class ScenarioRun {
   private readonly tails = new Map<string, Tail>();
   private readonly observed: Record<string, ObservedRecord[]> = {};
   private readonly instances: Supervisor[] = [];
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
+  // One client per scenario: kafkajs keeps asking for metadata of every topic a client ever
+  // produced to, and fails once those topics are deleted at the end of the scenario.
+  private readonly client: KafkaClient;
   private deadline = Infinity;
   private producedThroughStep = -1;
   private inputRecordsProduced = 0;
@@ -110,7 +120,10 @@ class ScenarioRun {
   private steps: Step[] = [];
   /** Steps whose input is on the topic (all of them unless a failure ended the run early). */
   private played = 0;
-  private inputs: Record<string, InputRecord[]> | undefined;
+  private inputs: Promise<Record<string, InputRecord[]>> | undefined;
+  private preparing: Promise<void> | undefined;
+  private prepareError: unknown;
+  private cleaning: Promise<void> | undefined;
 
   constructor(ctx: ScenarioRunContext, scenario: ScenarioDefinition, seed: number) {
     this.ctx = ctx;
@@ -118,6 +131,7 @@ class ScenarioRun {
     this.seed = seed;
     this.timing = { ...defaultTiming, ...ctx.timing };
     this.names = runNames(ctx.runId, scenario.name, Object.keys(ctx.lab.topics));
+    this.client = connectKafka(ctx.brokers, { clientId: 'streamlab-grader' });
     const topics = Object.entries(ctx.lab.topics);
     this.inputTopics = Object.fromEntries(topics.filter(([, t]) => t.role === 'input').map(([name, t]) => [name, t.partitions]));
     this.outputTopics = topics.filter(([, t]) => t.role === 'output').map(([name]) => name);
@@ -133,18 +147,41 @@ class ScenarioRun {
     this.ctx.onStep?.(message);
   }
 
-  async run(): Promise<ScenarioResult> {
-    const { lab, client } = this.ctx;
+  /** Creates the topics, starts the output readers and the submission. A failure here is
+   *  reported by `run` as an error verdict. */
+  prepare(): Promise<void> {
+    this.preparing ??= (async () => {
+      try {
+        this.steps = this.scenario.steps(this.seed);
+        const { lab } = this.ctx;
+        await this.client.createTopics(Object.entries(lab.topics).map(([logical, t]) => ({ topic: this.topic(logical), partitions: t.partitions })));
+        await this.startTails();
+        this.startInstance();
+      } catch (err) {
+        this.prepareError = err;
+      }
+    })();
+    return this.preparing;
+  }
+
+  /** Plays the scenario and judges it; `onLastStep` fires once every step has been played, when
+   *  what remains is waiting for the submission. Leaves cleaning up to `cleanUp`. Throws only
+   *  when the signal aborts the run. */
+  async run(onLastStep?: () => void): Promise<ScenarioResult> {
+    const { lab } = this.ctx;
     let checks: CheckResult[] = [];
     let error: string | null = null;
     let inputEvents = 0;
     try {
-      this.steps = this.scenario.steps(this.seed);
+      await this.prepare();
+      if (this.prepareError !== undefined) throw this.prepareError;
+      this.startedAt = Date.now();
+      // A submission prepared early has been idle on an empty topic until now.
+      this.lastStartAt = this.lastProgressAt = this.lastOutputAt = this.startedAt;
       this.deadline = this.startedAt + (this.scenario.timeoutMs ?? this.timing.scenarioTimeoutMs);
-      await client.createTopics(Object.entries(lab.topics).map(([logical, t]) => ({ topic: this.topic(logical), partitions: t.partitions })));
-      await this.startTails();
-      this.startInstance();
+      this.step(`running ${this.ctx.command.display}`);
       await this.playSteps();
+      onLastStep?.();
       if (!this.failure) await this.awaitCompletion();
       const observation = await this.observation();
       inputEvents = Object.values(observation.inputs).flat().filter((r) => r.key !== CONTROL_KEY).length;
@@ -156,7 +193,6 @@ class ScenarioRun {
       }
       error = err instanceof Error ? err.message : String(err);
     }
-    await this.cleanUp();
     const verdict = error !== null ? 'error' : checks.every((c) => c.passed) ? 'pass' : 'fail';
     return {
       name: this.scenario.name,
@@ -173,15 +209,15 @@ class ScenarioRun {
     };
   }
 
-  // Readers start before the submission, so output is seen as it is written; `producedThroughStep`
-  // then says which steps had begun when each record appeared (what EARLY checks need).
+  // Output readers start before the submission, so output is seen as it is written;
+  // `producedThroughStep` then says which steps had begun when each record appeared (what EARLY
+  // checks need). The input is read back only at the end, so it never competes with producing.
   private async startTails(): Promise<void> {
-    const logical = [...Object.keys(this.inputTopics), ...this.outputTopics];
     await Promise.all(
-      logical.map(async (name) => {
-        const tail = await this.ctx.client.tail(this.topic(name));
+      this.outputTopics.map(async (name) => {
+        const tail = await this.client.tail(this.topic(name));
         this.tails.set(name, tail);
-        if (this.outputTopics.includes(name)) this.watchOutput(name, tail);
+        this.watchOutput(name, tail);
       }),
     );
   }
@@ -226,7 +262,6 @@ class ScenarioRun {
     this.instances.push(supervisor);
     supervisor.start();
     this.lastStartAt = Date.now();
-    this.step(instance === 1 ? `started ${command.display}` : `started instance ${instance}`);
   }
 
   private async playSteps(): Promise<void> {
@@ -272,6 +307,7 @@ class ScenarioRun {
         await this.ctx.restartBroker();
         return;
       case 'startSecondInstance':
+        this.step('starting a second instance');
         this.startInstance();
         return;
     }
@@ -282,11 +318,7 @@ class ScenarioRun {
     for (const [logical, records] of Object.entries(byTopic)) {
       if (step.kind === 'produce') this.step(`producing ${records.length.toLocaleString('en-US')} records to ${logical}`);
       else this.step(`${step.kind} on every partition of ${logical}`);
-      for (const chunk of chunkRecords(records)) {
-        this.ctx.signal?.throwIfAborted();
-        await this.ctx.client.produce(this.topic(logical), chunk);
-        this.inputRecordsProduced += chunk.length;
-      }
+      await produceInChunks(this.client, this.topic(logical), records, this.ctx.signal, (n) => (this.inputRecordsProduced += n));
     }
     this.lastProgressAt = Date.now(); // new input restarts the clock for hang detection
   }
@@ -351,7 +383,7 @@ class ScenarioRun {
   }
 
   private async inputLag(): Promise<InputLag> {
-    const { client } = this.ctx;
+    const { client } = this;
     let total = 0;
     let committedAny = false;
     const parts: string[] = [];
@@ -396,27 +428,28 @@ class ScenarioRun {
 
   private async awaitCompletion(): Promise<void> {
     this.step('waiting for the output');
-    const inputs = await this.readInputs();
-    const expected = this.ctx.lab.expectedCounts(inputs);
-    const countsReached = () => this.outputTopics.every((name) => (this.observed[name]?.length ?? 0) >= (expected[name] ?? 0));
+    // The read-back runs while the submission works through the last of its input.
+    let expected: Record<string, number> | undefined;
+    const reading = this.readInputs().then((inputs) => {
+      expected = this.ctx.lab.expectedCounts(inputs);
+    });
+    reading.catch(() => undefined); // rethrown by the await below
+    const countsReached = () => expected !== undefined && this.outputTopics.every((name) => (this.observed[name]?.length ?? 0) >= (expected?.[name] ?? 0));
     await this.waitFor(async () => {
       const quietFor = Date.now() - this.lastOutputAt;
       const complete = countsReached() ? quietFor >= this.timing.quietMs : quietFor >= this.timing.longQuietMs && this.consumed(quietFor);
       return complete && (await this.outputCaughtUp());
     }, Infinity);
+    await reading;
   }
 
-  /** The input read back and joined to its steps (once the run is over, so read once). */
-  private async readInputs(): Promise<Record<string, InputRecord[]>> {
-    if (this.inputs) return this.inputs;
-    const readBack: Record<string, readonly KafkaRecord[]> = {};
-    for (const logical of Object.keys(this.inputTopics)) {
-      const tail = this.tails.get(logical);
-      if (!tail) throw new Error(`no reader for input topic '${logical}'`);
-      await tail.caughtUp(30_000);
-      readBack[logical] = tail.records;
-    }
-    this.inputs = assignSteps(this.steps.slice(0, this.played), this.inputTopics, readBack);
+  /** The input read back and joined to its steps; read once, after the last step. */
+  private readInputs(): Promise<Record<string, InputRecord[]>> {
+    this.inputs ??= (async () => {
+      const readBack: Record<string, readonly KafkaRecord[]> = {};
+      for (const logical of Object.keys(this.inputTopics)) readBack[logical] = await this.client.readAll(this.topic(logical), { timeoutMs: 60_000 });
+      return assignSteps(this.steps.slice(0, this.played), this.inputTopics, readBack);
+    })();
     return this.inputs;
   }
 
@@ -442,14 +475,23 @@ class ScenarioRun {
     };
   }
 
-  private async cleanUp(): Promise<void> {
-    const { client } = this.ctx;
-    await Promise.allSettled(this.instances.map((i) => i.stop('SIGTERM')));
-    await Promise.allSettled([...this.tails.values()].map((t) => t.stop()));
-    this.tails.clear();
-    await client.deleteTopics(Object.values(this.names.topics)).catch(() => undefined);
-    // A SIGKILLed member stays in the group until its session times out; the broker drops the
-    // group's offsets with the topics anyway, so a refused delete is harmless.
-    await client.deleteGroups([this.names.groupId]).catch(() => undefined);
+  /** Stops the submission and the readers, deletes the topics and the group. Safe to call
+   *  more than once and before `prepare`. */
+  cleanUp(): Promise<void> {
+    this.cleaning ??= (async () => {
+      const { client } = this;
+      await this.preparing;
+      await Promise.allSettled(this.instances.map((i) => i.stop('SIGTERM')));
+      await Promise.allSettled([...this.tails.values()].map((t) => t.stop()));
+      this.tails.clear();
+      if (this.preparing) {
+        await client.deleteTopics(Object.values(this.names.topics)).catch(() => undefined);
+        // A SIGKILLed member stays in the group until its session times out; the broker drops
+        // the group's offsets with the topics anyway, so a refused delete is harmless.
+        await client.deleteGroups([this.names.groupId]).catch(() => undefined);
+      }
+      await client.close();
+    })();
+    return this.cleaning;
   }
 }
