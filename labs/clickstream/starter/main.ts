@@ -2,7 +2,7 @@
 // record to ClickWindows (windows.ts) and writes the rows it returns to OUTPUT_TOPIC.
 // Run: KAFKA_BROKERS=… INPUT_TOPIC=… OUTPUT_TOPIC=… LATE_TOPIC=… GROUP_ID=… node main.ts
 import kafkajs from 'kafkajs';
-import type { Message } from 'kafkajs';
+import { Outbox } from './outbox.ts';
 import { ClickWindows, outputKey } from './windows.ts';
 import type { Handled } from './windows.ts';
 
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
   // Idempotent: a retried send never writes a record twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const outbox = new Outbox(producer);
   const windows = new ClickWindows();
   const seen: Record<Handled['kind'], number> = { counted: 0, late: 0, control: 0, malformed: 0 };
   let emitted = 0;
@@ -72,20 +73,18 @@ async function main(): Promise<void> {
     // One batch = the records fetched from one partition; batches run one at a time, so the shared
     // stream time sees every partition's records in the order they are handed to us.
     eachBatch: async ({ batch }) => {
-      const output: Message[] = [];
       for (const message of batch.messages) {
         const { kind, closed } = windows.handle(message.key?.toString() ?? null, message.value?.toString() ?? null);
         seen[kind] += 1;
-        // TODO(step 4): copy each late click to lateTopic unchanged: the same key and value bytes
-        // (message.key, message.value), sent in the same sendBatch as the output below.
-        for (const row of closed) output.push({ key: outputKey(row), value: JSON.stringify(row) });
+        // TODO(step 4): copy each late click to lateTopic unchanged, with the same key and value
+        // bytes: message.key and message.value, through the outbox like the output below.
+        for (const row of closed) await outbox.add(outputTopic, { key: outputKey(row), value: JSON.stringify(row) });
+        emitted += closed.length;
       }
-      const topicMessages = [{ topic: outputTopic, messages: output }].filter((t) => t.messages.length > 0);
       // kafkajs commits this batch's offsets only after eachBatch resolves, so the output is
       // acknowledged first. Committing first would let a crash in between lose output for good:
       // the restarted consumer would resume past the records that produced it.
-      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-      emitted += output.length;
+      await outbox.flush();
     },
   });
   console.log(`clickstream: reading ${inputTopic} as group ${groupId}; windows to ${outputTopic}, late clicks to ${lateTopic}`);

@@ -2,7 +2,7 @@
 // record to ClickWindows (windows.ts) and writes closed windows to OUTPUT_TOPIC and late clicks,
 // unchanged, to LATE_TOPIC. Run: KAFKA_BROKERS=… INPUT_TOPIC=… OUTPUT_TOPIC=… LATE_TOPIC=… GROUP_ID=… node main.ts
 import kafkajs from 'kafkajs';
-import type { Message } from 'kafkajs';
+import { Outbox } from './outbox.ts';
 import { ClickWindows, outputKey } from './windows.ts';
 import type { Handled } from './windows.ts';
 
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
   // Idempotent: a retried send never writes a window or a late copy twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const outbox = new Outbox(producer);
   const windows = new ClickWindows();
   const seen: Record<Handled['kind'], number> = { counted: 0, late: 0, control: 0, malformed: 0 };
   let emitted = 0;
@@ -72,25 +73,19 @@ async function main(): Promise<void> {
     // One batch = the records fetched from one partition; batches run one at a time, so the shared
     // stream time sees every partition's records in the order they are handed to us.
     eachBatch: async ({ batch }) => {
-      const output: Message[] = [];
-      const late: Message[] = [];
       for (const message of batch.messages) {
         const { kind, closed } = windows.handle(message.key?.toString() ?? null, message.value?.toString() ?? null);
         seen[kind] += 1;
         // Unchanged: the same key and value bytes. The record timestamp is left to the producer, since
         // the late topic may refuse event times far ahead of now (message.timestamp.after.max.ms).
-        if (kind === 'late') late.push({ key: message.key, value: message.value });
-        for (const row of closed) output.push({ key: outputKey(row), value: JSON.stringify(row) });
+        if (kind === 'late') await outbox.add(lateTopic, { key: message.key, value: message.value });
+        for (const row of closed) await outbox.add(outputTopic, { key: outputKey(row), value: JSON.stringify(row) });
+        emitted += closed.length;
       }
-      const topicMessages = [
-        { topic: outputTopic, messages: output },
-        { topic: lateTopic, messages: late },
-      ].filter((t) => t.messages.length > 0);
       // kafkajs commits this batch's offsets only after eachBatch resolves, so the output is
       // acknowledged first. Committing first would let a crash in between lose the closed windows:
       // the restarted consumer would resume past the records that closed them.
-      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-      emitted += output.length;
+      await outbox.flush();
     },
   });
   console.log(`clickstream: reading ${inputTopic} as group ${groupId}; windows to ${outputTopic}, late clicks to ${lateTopic}`);
