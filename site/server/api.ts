@@ -28,7 +28,7 @@ const routes: Record<string, Route> = {
 
   '/api/lab': async (ctx, lab, _req, res) => {
     const workspace = await ctx.workspaces.ensure(lab);
-    const progress = (await readProgress()).labs[lab] ?? null;
+    const progress = await markStarted(lab);
     const state: LabState = { progress, report: await readLastReport(lab), grading: ctx.gradings.isRunning(lab), workspace };
     sendJson(res, 200, state);
   },

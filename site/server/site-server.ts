@@ -26,6 +26,8 @@ export interface SiteServerOptions {
   /** Default 4321, else the next free port; a port given here must be free. */
   port?: number;
   brokers: string[];
+  /** Folder with the Kafka CLI wrappers and `streamlab` (writeToolWrappers), put on the terminal's PATH. */
+  binDir: string;
   /** The broker is streamlab's own: the grader may restart it for scenarios that ask. */
   managedBroker: boolean;
   /** Default: a fresh random token. */
@@ -96,7 +98,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const token = options.token ?? randomBytes(24).toString('base64url');
   const kafka = connectKafka(options.brokers, { clientId: 'streamlab-site' });
   const workspaces = new Workspaces(kafka);
-  const terminals = new Terminals();
+  const terminals = new Terminals(options.binDir);
   const gradings = new Gradings(options.managedBroker ? undefined : options.brokers);
   const dashboards = new DashboardFeeds(kafka);
   const sockets = new WebSocketServer({ noServer: true });

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
-import { binDir, repoRoot, stateDir } from '../../graders/paths.ts';
+import { repoRoot, stateDir } from '../../graders/paths.ts';
 import { controlFrameMarker, type TerminalControl, type WorkspaceInfo } from '../shared/protocol.ts';
 import { killProcessTree } from './process-tree.ts';
 
@@ -25,7 +25,13 @@ interface Session {
 const clampSize = (n: unknown, fallback: number) => (Number.isInteger(n) && (n as number) >= 2 && (n as number) <= 1000 ? (n as number) : fallback);
 
 export class Terminals {
+  /** The Kafka CLI wrappers and `streamlab`, first on the shell's PATH. */
+  private readonly binDir: string;
   private readonly sessions = new Set<Session>();
+
+  constructor(binDir: string) {
+    this.binDir = binDir;
+  }
 
   get count(): number {
     return this.sessions.size;
@@ -38,7 +44,7 @@ export class Terminals {
       cols: clampSize(size.cols, 100),
       rows: clampSize(size.rows, 30),
       cwd: workspace.dir,
-      env: terminalEnv(lab, workspace),
+      env: terminalEnv(lab, workspace, this.binDir),
     });
     const session: Session = { lab, pty, socket };
     this.sessions.add(session);
@@ -91,7 +97,7 @@ function applyControl(pty: IPty, json: Buffer): void {
   if (message.type === 'resize') pty.resize(clampSize(message.cols, pty.cols), clampSize(message.rows, pty.rows));
 }
 
-function terminalEnv(lab: string, workspace: WorkspaceInfo): Record<string, string> {
+function terminalEnv(lab: string, workspace: WorkspaceInfo, binDir: string): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   return {
     ...inherited,

@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import { register as checkLabs } from './check-labs.ts';
 import { register as grade } from './grade.ts';
 import { register as labs } from './labs.ts';
+import { register as start } from './start.ts';
 
 type Register = (program: Command) => void;
-const commands: Register[] = [labs, grade, checkLabs];
+const commands: Register[] = [start, labs, grade, checkLabs];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

@@ -1,0 +1,99 @@
+// Starts the real site server (the code `streamlab start` runs) against the test broker, in a state
+// folder of its own so a learner's workspaces and progress are never touched, and drives headless
+// Chromium. Used by the browser tests and by `npm run bench:site`.
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import type { SiteServer } from '../../site/server/site-server.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where the browser tests keep screenshots. */
+export const artifactsDir = path.join(repoRoot, '.streamlab', 'artifacts', 'e2e');
+
+export interface TestSite {
+  server: SiteServer;
+  brokers: string[];
+  stateDir: string;
+  /** Stops the server, deletes the workspaces' topics and the state folder. */
+  stop(): Promise<void>;
+}
+
+/** The broker the tests use: KAFKA_BROKERS (set by the test global setup, or by hand). */
+export function testBrokerList(): string[] {
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run the tests with `npm test` (which starts a broker) or set it to a running broker');
+  return brokers;
+}
+
+/** Starts the site server on a free port. The state folder lives inside the repository so that the
+ *  TypeScript starter and solution find the repository's node_modules (kafkajs). */
+export async function startTestSite(): Promise<TestSite> {
+  const brokers = testBrokerList();
+  const stateDir = path.join(repoRoot, '.streamlab', 'test-state', `site-${randomBytes(4).toString('hex')}`);
+  await mkdir(stateDir, { recursive: true });
+  const previousStateDir = process.env.STREAMLAB_STATE_DIR;
+  // graders/paths.ts reads this when first imported: the site modules are imported only below.
+  process.env.STREAMLAB_STATE_DIR = stateDir;
+  const { buildNeeded, buildSite } = await import('../../site/server/site-build.ts');
+  if (await buildNeeded()) await buildSite();
+  const { writeToolWrappers } = await import('../../graders/broker/index.ts');
+  const binDir = await writeToolWrappers({ provider: 'external', brokers, running: true }, { stateDir });
+  const { startSiteServer } = await import('../../site/server/site-server.ts');
+  const server = await startSiteServer({ host: '127.0.0.1', port: 0, brokers, binDir, managedBroker: false });
+  return {
+    server,
+    brokers,
+    stateDir,
+    stop: async () => {
+      await server.close();
+      await deleteWorkspaceTopics(stateDir, brokers);
+      await rm(stateDir, { recursive: true, force: true });
+      if (previousStateDir === undefined) delete process.env.STREAMLAB_STATE_DIR;
+      else process.env.STREAMLAB_STATE_DIR = previousStateDir;
+    },
+  };
+}
+
+/** Workspace topics are named ws.<lab>.<id>.<topic>; the ids are in workspaces/<lab>.json. */
+async function deleteWorkspaceTopics(stateDir: string, brokers: string[]): Promise<void> {
+  const dir = path.join(stateDir, 'workspaces');
+  const ids = new Set<string>();
+  for (const name of await readdir(dir).catch(() => [])) {
+    if (name.endsWith('.json')) ids.add((JSON.parse(await readFile(path.join(dir, name), 'utf8')) as { id: string }).id);
+  }
+  if (ids.size === 0) return;
+  const { connectKafka } = await import('../../graders/kafka/client.ts');
+  const kafka = connectKafka(brokers);
+  try {
+    const topics = (await kafka.listTopics()).filter((t) => t.startsWith('ws.') && ids.has(t.split('.')[2] ?? ''));
+    await kafka.deleteTopics(topics);
+  } finally {
+    await kafka.close();
+  }
+}
+
+/** Headless Chromium: STREAMLAB_CHROMIUM, else the Debian package's /usr/bin/chromium. */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.STREAMLAB_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: install it (Debian: apt-get install -y chromium) or set STREAMLAB_CHROMIUM to its path`);
+  }
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** The terminal's text as xterm holds it (what the learner sees, scrollback included). */
+export function terminalText(): string {
+  const term = window.streamlabTerminal?.term;
+  if (!term) return '';
+  const buffer = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+  return lines.join('\n');
+}
