@@ -1,0 +1,56 @@
+// Finding and stopping a process we started earlier, possibly from another streamlab process. A
+// pid alone can be reused by an unrelated process, so a process counts as ours only while its
+// command line still contains a marker we put there (e.g. the path of its config file).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokerError } from './errors.ts';
+
+const hasProcFs = fs.existsSync('/proc/self/cmdline');
+
+/** The command line of a live process; undefined when it is gone or a zombie. */
+function commandLine(pid: number): string | undefined {
+  if (hasProcFs) {
+    try {
+      const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return raw === '' ? undefined : raw.replaceAll('\0', ' ');
+    } catch {
+      return undefined;
+    }
+  }
+  const ps = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+  const args = ps.status === 0 ? ps.stdout.trim() : '';
+  return args === '' || args.includes('<defunct>') ? undefined : args;
+}
+
+/** Whether `pid` is alive and still the process whose command line contains `marker`. */
+export function isOurProcess(pid: number, marker: string): boolean {
+  return commandLine(pid)?.includes(marker) ?? false;
+}
+
+/** Polls `done` every `intervalMs` until it holds or `timeoutMs` passes; returns whether it held. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+  return true;
+}
+
+/** Stops our process: `signal` first (SIGTERM lets the broker flush and close its logs cleanly),
+ *  SIGKILL after `graceMs`. Resolves once the process is gone. */
+export async function stopProcess(pid: number, marker: string, options: { signal: 'SIGTERM' | 'SIGKILL'; graceMs: number }): Promise<void> {
+  const gone = () => !isOurProcess(pid, marker);
+  const send = (signal: NodeJS.Signals) => {
+    if (gone()) return;
+    try {
+      process.kill(pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  };
+  send(options.signal);
+  if (options.signal === 'SIGTERM' && !(await waitUntil(gone, options.graceMs))) send('SIGKILL');
+  if (!(await waitUntil(gone, 10_000))) throw new BrokerError(`process ${pid} did not exit after SIGKILL`);
+}
