@@ -88,7 +88,13 @@ const toText = (b: Buffer | null | undefined): string | null => (b == null ? nul
 
 // Event times are synthetic and may lie years ahead (scenarios shifted to 2040 catch wall-clock
 // logic); Kafka 4 refuses record timestamps more than an hour ahead of the broker by default.
-const anyTimestamp = [{ name: 'message.timestamp.after.max.ms', value: '9223372036854775807' }];
+// They may also lie years behind: time-based retention and segment rolling go by record
+// timestamps, so the broker would roll a segment per batch and delete records mid-run.
+const anyTimestamp = [
+  { name: 'message.timestamp.after.max.ms', value: '9223372036854775807' },
+  { name: 'retention.ms', value: '-1' },
+  { name: 'segment.ms', value: '9223372036854775807' },
+];
 
 /** A connection to a Kafka cluster; create with `connectKafka`, release with `close()`. */
 export class KafkaClient {
