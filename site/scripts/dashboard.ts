@@ -3,12 +3,14 @@
 // when the Dashboard tab is first opened.
 import type { DashboardMessage, WindowCount } from '../shared/protocol.ts';
 import { socketUrl, showTokenProblem } from './session.ts';
-import { formatTime } from './dom.ts';
 import { refusedCloseCode } from '../shared/protocol.ts';
 
 /** Windows shown at once: the most recent ones. */
 const maxWindows = 24;
 const palette = ['#1f63b5', '#d9822b', '#2e9e5b', '#b8336a', '#7b5cd6', '#0f9fb4', '#8f7a2b', '#d64545'];
+
+/** A window start as UTC clock time, e.g. 22:14:00. */
+const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 export async function openDashboard(lab: string, canvas: HTMLCanvasElement, status: HTMLElement): Promise<void> {
   const { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip } = await import('chart.js');
@@ -35,7 +37,7 @@ export async function openDashboard(lab: string, canvas: HTMLCanvasElement, stat
   const redraw = () => {
     const windows = [...new Set([...rows.values()].map((r) => r.windowStart))].sort((a, b) => a - b).slice(-maxWindows);
     const urls = [...new Set([...rows.values()].map((r) => r.url))].sort();
-    chart.data.labels = windows.map((w) => formatTime(w).slice(0, 8));
+    chart.data.labels = windows.map(clockTime);
     chart.data.datasets = urls.map((url, i) => ({
       label: url,
       backgroundColor: palette[i % palette.length],

@@ -27,8 +27,3 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function formatDuration(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
-
-/** An event time as UTC clock time, e.g. 22:14:05.250Z (windows and lateness read best this way). */
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 23) + 'Z';
-}

@@ -2,7 +2,7 @@
 // scenario with its checks, diff tables with the input events behind each bad row, the submission's
 // output when it failed, and the replay command.
 import type { CheckResult, DiffRow, GradeReport, ProvenanceEvent, ScenarioResult } from '../../graders/harness/report-schema.ts';
-import { el, formatDuration, formatTime } from './dom.ts';
+import { el, formatDuration } from './dom.ts';
 
 const verdictLabel = { pass: 'Passed', fail: 'Failed', error: 'Could not grade' } as const;
 
@@ -71,24 +71,52 @@ function renderDiff(rows: DiffRow[]): HTMLElement {
     el(
       'table',
       { class: 'diff' },
-      el('thead', {}, el('tr', {}, ...['Status', 'Key', 'Expected', 'Actual', 'Why'].map((h) => el('th', {}, h)))),
-      el(
-        'tbody',
-        {},
-        ...rows.map((row) =>
+      el('thead', {}, el('tr', {}, ...['Status', 'Key', 'Expected', 'Actual'].map((h) => el('th', {}, h)))),
+      ...rows.map((row) => {
+        const [expected, actual] = comparable(row.expected, row.actual);
+        return el(
+          'tbody',
+          { 'data-status': row.status },
           el(
             'tr',
-            { 'data-status': row.status },
+            {},
             el('td', { class: 'status-cell' }, row.status),
             el('td', { class: 'mono' }, row.key),
-            el('td', { class: 'mono' }, formatValue(row.expected)),
-            el('td', { class: 'mono' }, formatValue(row.actual)),
-            el('td', {}, row.detail, row.events.length > 0 && el('ul', { class: 'events' }, ...row.events.map((e) => el('li', {}, describeEvent(e))))),
+            el('td', { class: 'value' }, ...expected),
+            el('td', { class: 'value' }, ...actual),
           ),
-        ),
-      ),
+          el(
+            'tr',
+            { class: 'why' },
+            el('td', { colspan: '4' }, row.detail, row.events.length > 0 && el('ul', { class: 'events' }, ...row.events.map((e) => el('li', {}, describeEvent(e))))),
+          ),
+        );
+      }),
     ),
   );
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Expected and actual values as lines. An array (every version written, for a DUPLICATE) gives
+ *  one line per item. When both sides are objects, only the fields that differ are shown: the
+ *  rest repeats the key. */
+function comparable(expected: unknown, actual: unknown): [HTMLElement[], HTMLElement[]] {
+  const left = expected === null || expected === undefined ? [] : Array.isArray(expected) ? expected : [expected];
+  const right = actual === null || actual === undefined ? [] : Array.isArray(actual) ? actual : [actual];
+  const all = [...left, ...right];
+  let fields: string[] | null = null;
+  if (all.length > 1 && all.every(isRecord)) {
+    const names = [...new Set(all.flatMap((v) => Object.keys(v)))];
+    const differing = names.filter((name) => new Set(all.map((v) => JSON.stringify(v[name]))).size > 1);
+    if (differing.length > 0) fields = differing;
+  }
+  const line = (value: unknown) => {
+    if (fields && isRecord(value)) return el('div', {}, fields.map((f) => `${f}: ${JSON.stringify(value[f])}`).join(', '));
+    return el('div', {}, typeof value === 'string' ? value : JSON.stringify(value));
+  };
+  const none = () => [el('span', { class: 'meta' }, '—')];
+  return [left.length ? left.map(line) : none(), right.length ? right.map(line) : none()];
 }
 
 function renderSubmissionOutput(scenario: ScenarioResult): HTMLElement | null {
@@ -107,17 +135,13 @@ function renderSubmissionOutput(scenario: ScenarioResult): HTMLElement | null {
   );
 }
 
-function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 function describeEvent(event: ProvenanceEvent): string {
   const parts = [
     event.eventId ?? '(no id)',
     `p${event.partition}@${event.offset}`,
-    event.ts === null ? 'no ts' : `ts ${formatTime(event.ts)}`,
-    event.streamTimeAtArrival === null ? null : `stream time ${formatTime(event.streamTimeAtArrival)}`,
+    // Raw milliseconds, as in the output keys and the guide.
+    event.ts === null ? 'no ts' : `ts ${event.ts}`,
+    event.streamTimeAtArrival === null ? null : `stream time ${event.streamTimeAtArrival}`,
     event.classification,
   ];
   return parts.filter(Boolean).join(' · ');

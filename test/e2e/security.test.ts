@@ -3,20 +3,23 @@
 // accept the same request with both.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { startTestSite, type TestSite } from './site-harness.ts';
+import { startTestSite, testBrokerList, useTestStateDir, type TestSite } from './site-harness.ts';
 
+let state: Awaited<ReturnType<typeof useTestStateDir>>;
 let site: TestSite;
 let base: string;
 let token: string;
 
 beforeAll(async () => {
-  site = await startTestSite();
+  state = await useTestStateDir();
+  site = await startTestSite(testBrokerList(), state.stateDir);
   base = new URL(site.server.url).origin;
   token = site.server.token;
 });
 
 afterAll(async () => {
   await site?.stop();
+  await state?.remove();
 });
 
 const post = (route: string, headers: Record<string, string>) => fetch(`${base}${route}`, { method: 'POST', headers });

@@ -18,7 +18,7 @@ export interface TestSite {
   server: SiteServer;
   brokers: string[];
   stateDir: string;
-  /** Stops the server, deletes the workspaces' topics and the state folder. */
+  /** Stops the server and deletes the topics of the workspaces it created. */
   stop(): Promise<void>;
 }
 
@@ -29,15 +29,29 @@ export function testBrokerList(): string[] {
   return brokers;
 }
 
-/** Starts the site server on a free port. The state folder lives inside the repository so that the
- *  TypeScript starter and solution find the repository's node_modules (kafkajs). */
-export async function startTestSite(): Promise<TestSite> {
-  const brokers = testBrokerList();
+/** A fresh state folder, made current (STREAMLAB_STATE_DIR) for the streamlab modules imported
+ *  from now on: graders/paths.ts reads it once, when first imported, so import those only after.
+ *  It lives inside the repository so that the TypeScript starter and solution find the
+ *  repository's node_modules (kafkajs). `remove` deletes it and restores the variable. */
+export async function useTestStateDir(): Promise<{ stateDir: string; remove(): Promise<void> }> {
   const stateDir = path.join(repoRoot, '.streamlab', 'test-state', `site-${randomBytes(4).toString('hex')}`);
   await mkdir(stateDir, { recursive: true });
-  const previousStateDir = process.env.STREAMLAB_STATE_DIR;
-  // graders/paths.ts reads this when first imported: the site modules are imported only below.
+  const previous = process.env.STREAMLAB_STATE_DIR;
   process.env.STREAMLAB_STATE_DIR = stateDir;
+  return {
+    stateDir,
+    remove: async () => {
+      await rm(stateDir, { recursive: true, force: true });
+      if (previous === undefined) delete process.env.STREAMLAB_STATE_DIR;
+      else process.env.STREAMLAB_STATE_DIR = previous;
+    },
+  };
+}
+
+/** Starts the site server (building the site first if needed) on a free port against `brokers`,
+ *  in the state folder of `useTestStateDir`. */
+export async function startTestSite(brokers: string[], stateDir: string): Promise<TestSite> {
+  if (process.env.STREAMLAB_STATE_DIR !== stateDir) throw new Error('call useTestStateDir() before startTestSite()');
   const { buildNeeded, buildSite } = await import('../../site/server/site-build.ts');
   if (await buildNeeded()) await buildSite();
   const { writeToolWrappers } = await import('../../graders/broker/index.ts');
@@ -51,9 +65,6 @@ export async function startTestSite(): Promise<TestSite> {
     stop: async () => {
       await server.close();
       await deleteWorkspaceTopics(stateDir, brokers);
-      await rm(stateDir, { recursive: true, force: true });
-      if (previousStateDir === undefined) delete process.env.STREAMLAB_STATE_DIR;
-      else process.env.STREAMLAB_STATE_DIR = previousStateDir;
     },
   };
 }

@@ -2,15 +2,16 @@
 // running the real Kafka tools, Grade on the starter (fails with its finding) and on the solution
 // (passes, unlocks the reference solution), the live dashboard, and what happens to the shell when
 // the page goes away. Screenshots go to .streamlab/artifacts/e2e/.
-import { cp, mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { artifactsDir, launchChromium, startTestSite, terminalText, type TestSite } from './site-harness.ts';
+import { artifactsDir, launchChromium, startTestSite, terminalText, testBrokerList, useTestStateDir, type TestSite } from './site-harness.ts';
 
 const lab = 'clickstream';
 const gradingTimeout = 10 * 60_000;
 
+let state: Awaited<ReturnType<typeof useTestStateDir>>;
 let site: TestSite;
 let browser: Browser;
 let page: Page;
@@ -18,7 +19,8 @@ let workspaceDir: string;
 let topicPrefix: string;
 
 beforeAll(async () => {
-  site = await startTestSite();
+  state = await useTestStateDir();
+  site = await startTestSite(testBrokerList(), state.stateDir);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await mkdir(artifactsDir, { recursive: true });
@@ -27,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
+  await state?.remove();
 });
 
 const shot = (name: string, target: Page = page) => target.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
@@ -95,11 +98,11 @@ test('Grade on the starter shows live progress, then the failing findings', { ti
   const { verdict, findings } = await grade();
   expect(verdict).toBe('fail');
   expect(findings).toContain('DUPLICATE');
-  expect(await page.locator('#results table.diff tr[data-status="DUPLICATE"]').count()).toBeGreaterThan(0);
+  expect(await page.locator('#results table.diff tbody[data-status="DUPLICATE"]').count()).toBeGreaterThan(0);
   expect(await page.locator('#lab-status').textContent()).toBe('in progress');
   expect(await page.locator('#solution-button').isDisabled()).toBe(true);
   await shot('grade-starter');
-  await page.locator('#results table.diff tr[data-status="DUPLICATE"]').first().scrollIntoViewIfNeeded();
+  await page.locator('#results table.diff tbody[data-status="DUPLICATE"]').first().scrollIntoViewIfNeeded();
   await shot('grade-starter-diff');
 
   // The server refuses the solution too, not just the page.
@@ -122,7 +125,8 @@ test('with the solution in the workspace, Grade passes and unlocks the reference
   await page.click('#tab-solution');
   await page.click('#solution-button');
   await page.waitForSelector('.solution-file h4');
-  expect(await page.locator('.solution-file h4').allTextContents()).toEqual(['main.ts', 'windows.ts']);
+  const solutionFiles = (await readdir(path.join('labs', lab, 'solution', 'ts'))).sort();
+  expect(await page.locator('.solution-file h4').allTextContents()).toEqual(solutionFiles);
   const saved = JSON.parse(await readFile(path.join(site.stateDir, 'progress.json'), 'utf8')) as { labs: Record<string, { status: string; attempts: number }> };
   expect(saved.labs[lab]).toMatchObject({ status: 'passed', attempts: 2 });
   await shot('solution');
