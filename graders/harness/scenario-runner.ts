@@ -158,7 +158,7 @@ export class ScenarioRun {
         await this.startTails();
         this.startInstance();
       } catch (err) {
-        this.prepareError = err;
+        this.prepareError = new Error(`setting up the scenario failed: ${(err as Error).message}`, { cause: err });
       }
     })();
     return this.preparing;
@@ -270,7 +270,12 @@ export class ScenarioRun {
       this.checkProcesses();
       if (this.failure) return;
       if (producesInput(step)) this.producedThroughStep = index;
-      await this.play(step, index);
+      try {
+        await this.play(step, index);
+      } catch (err) {
+        if (this.ctx.signal?.aborted) throw err;
+        throw new Error(`step ${index} (${step.kind}) failed: ${(err as Error).message}`, { cause: err });
+      }
       this.played = index + 1;
     }
   }
@@ -447,7 +452,11 @@ export class ScenarioRun {
   private readInputs(): Promise<Record<string, InputRecord[]>> {
     this.inputs ??= (async () => {
       const readBack: Record<string, readonly KafkaRecord[]> = {};
-      for (const logical of Object.keys(this.inputTopics)) readBack[logical] = await this.client.readAll(this.topic(logical), { timeoutMs: 60_000 });
+      for (const logical of Object.keys(this.inputTopics)) {
+        readBack[logical] = await this.client.readAll(this.topic(logical), { timeoutMs: 60_000 }).catch((err: Error) => {
+          throw new Error(`reading back ${this.topic(logical)} failed: ${err.message}`, { cause: err });
+        });
+      }
       return assignSteps(this.steps.slice(0, this.played), this.inputTopics, readBack);
     })();
     return this.inputs;

@@ -1,7 +1,6 @@
 // The submission supervisor and runner against real misbehaving processes and a real broker:
 // each fixture under test/fixtures/submissions/ must end with its own finding, and nothing the
 // grader started may outlive it.
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectKafka } from '../../graders/kafka/client.ts';
@@ -11,6 +10,7 @@ import type { GradeReport } from '../../graders/harness/report-schema.ts';
 import { Supervisor } from '../../graders/harness/supervisor.ts';
 import { repoRoot } from '../../graders/paths.ts';
 import { echoLab } from './echo-lab.ts';
+import { alive, processesIn } from './processes.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'submissions', name);
@@ -23,30 +23,6 @@ const grade = (name: string, options: Partial<GradeOptions> = {}) =>
 
 const failedFindings = (report: GradeReport) => report.scenarios.flatMap((s) => s.checks.filter((c) => !c.passed).map((c) => c.finding));
 const runtimeCheck = (report: GradeReport) => report.scenarios[0]?.checks.find((c) => c.name === 'submission ran');
-
-/** A process that exists and is not a zombie (orphans may never be reaped in some containers). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Live processes whose working directory is `dir`: what a submission started there left running. */
-function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`) === dir && alive(Number(entry))) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to inspect
-    }
-  }
-  return pids;
-}
 
 async function leftoverTopics(scenario: string): Promise<string[]> {
   return (await client.listTopics()).filter((t) => t.startsWith('sl.') && t.includes(`.${scenario}.`));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { DEFAULT_SEED, gradeSubmission } from '../../harness/grade.ts';
+import { labSlugs } from '../../harness/labs.ts';
 import type { GradeReport } from '../../harness/report-schema.ts';
 import { stateDir } from '../../paths.ts';
 import { withInterrupt } from '../interrupt.ts';
@@ -18,18 +19,18 @@ interface GradeFlags {
   submission?: string;
   cmd?: string;
   seed: number;
-  scenario: string[];
+  scenario?: string[];
   reporter: ReporterName;
   out?: string;
 }
 
 export function parseSeed(value: string): number {
   const seed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('a non-negative integer');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('Expected a non-negative integer.');
   return seed;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The learner's workspace for a lab, created by the site (DESIGN.md §8). */
 export const workspaceDir = (lab: string) => path.join(stateDir, 'workspaces', lab);
@@ -42,6 +43,11 @@ export async function render(report: GradeReport, reporter: ReporterName): Promi
 export const exitCodeOf = (report: GradeReport) => (report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2);
 
 async function grade(lab: string, flags: GradeFlags): Promise<number> {
+  const known = await labSlugs();
+  if (!known.includes(lab)) {
+    process.stderr.write(`streamlab grade: unknown lab '${lab}'; known labs: ${known.join(', ') || 'none'}\n`);
+    return 2;
+  }
   const submissionDir = flags.submission ?? workspaceDir(lab);
   if (flags.submission === undefined && !existsSync(submissionDir)) {
     process.stderr.write(
@@ -57,7 +63,7 @@ async function grade(lab: string, flags: GradeFlags): Promise<number> {
       submissionDir,
       cmd: flags.cmd,
       seed: flags.seed,
-      scenarios: flags.scenario.length > 0 ? flags.scenario : undefined,
+      scenarios: flags.scenario,
       onProgress: (event) => display.handle(event),
       signal,
     }),
@@ -82,7 +88,7 @@ export function register(program: Command): void {
     .option('--submission <dir>', 'the submission folder (default: your workspace, .streamlab/workspaces/<lab>)')
     .option('--cmd <command>', 'command that starts the submission (default: its package.json start script, main.ts or main.py)')
     .option('--seed <n>', 'seed of the test data; the same seed gives the same verdict', parseSeed, DEFAULT_SEED)
-    .option('--scenario <name>', 'run only this scenario (repeatable)', collect, [])
+    .option('--scenario <name>', 'run only this scenario (repeatable)', collect)
     .addOption(new Option('--reporter <name>', 'report format').choices(reporters).default('pretty'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .action(async (lab: string, flags: GradeFlags) => {
