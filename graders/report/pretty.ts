@@ -105,5 +105,5 @@ function diffRowText(row: DiffRow, c: Colors): string {
 function eventText(e: ProvenanceEvent, c: Colors): string {
   const time = (label: string, ms: number | null) => (ms === null ? `${label} —` : `${label} ${ms} ${c.dim(`(${utc(ms)})`)}`);
   const classification = e.classification === 'on-time' ? e.classification : c.yellow(e.classification);
-  return `${(e.eventId ?? '(no id)').padEnd(9)} p${e.partition}@${e.offset}  ${time('ts', e.ts)}  ${time('stream time', e.streamTimeAtArrival)}  ${classification}`;
+  return `${(e.eventId ?? '(no id)').padEnd(9)} ${`p${e.partition}@${e.offset}`.padEnd(8)} ${time('ts', e.ts)}  ${time('stream time', e.streamTimeAtArrival)}  ${classification}`;
 }

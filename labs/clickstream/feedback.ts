@@ -42,6 +42,8 @@ export function explainRow(row: RowDraft<WindowCount>, events: readonly Provenan
   const own = events.filter((e) => e.ts !== null && e.ts >= start && e.ts < end);
   const atEnd = countOf(events, (e) => e.ts === end);
   const lateOwn = countOf(own, (e) => e.classification === 'late');
+  // Late by the >= of the close rule alone: arrived when stream time was exactly end + grace.
+  const lateAtClose = countOf(own, (e) => e.classification === 'late' && e.streamTimeAtArrival === end + GRACE_MS);
   const onTimeAtStart = countOf(own, (e) => e.classification === 'on-time' && e.ts === start);
   // On time, but arrived after window_end: counted only if the window waits out its grace.
   const inGrace = countOf(own, (e) => e.classification === 'on-time' && e.streamTimeAtArrival !== null && e.streamTimeAtArrival >= end);
@@ -51,10 +53,16 @@ export function explainRow(row: RowDraft<WindowCount>, events: readonly Provenan
   if (actual && actual.window_end !== actual.window_start + WINDOW_MS) return `window_end must be window_start + ${WINDOW_MS} (60 s tumbling windows)`;
   const expected = row.expectedValue?.count ?? 0;
   const missing = expected - (actual?.count ?? 0);
+  const lateCounted =
+    lateAtClose === lateOwn
+      ? `late clicks that arrived when stream time was exactly end + ${GRACE_MS} were counted: the window is closed then (>=, not >)`
+      : 'late clicks were counted after the window had closed; route them to LATE_TOPIC instead';
   switch (row.status) {
+    case 'LATE_COUNTED':
+      return lateCounted;
     case 'WRONG_VALUE':
     case 'UNEXPECTED':
-      if (missing < 0 && lateOwn >= -missing) return 'late clicks were counted after the window had closed; route them to LATE_TOPIC instead';
+      if (missing < 0 && lateOwn >= -missing) return lateCounted;
       if (missing < 0 && atEnd >= -missing) return END_NOTE;
       if (row.status === 'UNEXPECTED' && events.length === 0) return 'no click falls in this window: control records (key __ctl__) counted as data, or windows taken from the wall clock';
       if (missing > 0) return shortfall(missing, { inGrace, onTimeAtStart, own, actual });

@@ -146,6 +146,8 @@ describe('clickstream judge', () => {
     const addedChecks = judge(run, { output: [...added.values()].map((v) => windowRecord(v, 100)), late: [] });
     expect(failed(addedChecks)).toMatchObject({ [checkNames.lateNotCounted]: 'LATE_COUNTED', [checkNames.lateTopic]: 'LATE_LOST' });
     expect(detailsOf(addedChecks, checkNames.table)).toMatch(/late clicks were counted after the window had closed/);
+    // The clicks late by the >= of the close rule alone get their own hint.
+    expect(detailsOf(addedChecks, checkNames.lateNotCounted)).toMatch(/arrived when stream time was exactly end \+ 30000 were counted: the window is closed then \(>=, not >\)/);
     const reopenedChecks = judge(run, { output: [...correct.output, ...reopened], late: correct.late });
     expect(failed(reopenedChecks)).toMatchObject({ [checkNames.lateNotCounted]: 'LATE_COUNTED', [checkNames.finalOnly]: 'DUPLICATE' });
   });
