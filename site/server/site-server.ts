@@ -153,11 +153,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
       server.close();
       const stopped: string[] = [];
       const gradingCount = await gradings.stopAll('the server is stopping');
-      if (gradingCount > 0) stopped.push(`${gradingCount} running grading${gradingCount === 1 ? '' : 's'} (and their submissions)`);
+      if (gradingCount > 0) stopped.push(gradingCount === 1 ? 'a running grading (and its submission)' : `${gradingCount} running gradings (and their submissions)`);
       const shells = await terminals.closeAll('server stopping');
-      if (shells > 0) stopped.push(`${shells} terminal shell${shells === 1 ? '' : 's'} (and what they started)`);
+      if (shells > 0) stopped.push(shells === 1 ? 'a terminal shell (and what it started)' : `${shells} terminal shells (and what they started)`);
       const feeds = await dashboards.closeAll();
-      if (feeds > 0) stopped.push(`${feeds} dashboard reader${feeds === 1 ? '' : 's'}`);
+      if (feeds > 0) stopped.push(feeds === 1 ? 'a dashboard reader' : `${feeds} dashboard readers`);
       for (const ws of sockets.clients) ws.terminate();
       server.closeAllConnections();
       await kafka.close();

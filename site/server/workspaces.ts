@@ -41,8 +41,15 @@ export class Workspaces {
     if (!known.includes(lab)) throw new UnknownLabError(`unknown lab '${lab}'; labs: ${known.join(', ') || 'none'}`);
   }
 
-  /** The workspace of `lab`, created (folder and topics) on first use. */
-  ensure(lab: string): Promise<WorkspaceInfo> {
+  /** The workspace of `lab`, created (folder and topics) on first use, and again if its folder was
+   *  deleted by hand since. */
+  async ensure(lab: string): Promise<WorkspaceInfo> {
+    const cached = this.ready.get(lab);
+    if (cached) {
+      const info = await cached;
+      if (await exists(info.dir)) return info;
+      if (this.ready.get(lab) === cached) this.ready.delete(lab);
+    }
     let pending = this.ready.get(lab);
     if (!pending) {
       pending = this.prepare(lab);

@@ -2,8 +2,9 @@
 // launch's token, or from another Origin (403 with the reason / close 4403 with the reason), and
 // accept the same request with both.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { testBrokers } from '../broker.ts';
 import WebSocket from 'ws';
-import { startTestSite, testBrokerList, useTestStateDir, type TestSite } from './site-harness.ts';
+import { startTestSite, useTestStateDir, type TestSite } from './site-harness.ts';
 
 let state: Awaited<ReturnType<typeof useTestStateDir>>;
 let site: TestSite;
@@ -12,7 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   state = await useTestStateDir();
-  site = await startTestSite(testBrokerList(), state.stateDir);
+  site = await startTestSite(testBrokers(), state.stateDir);
   base = new URL(site.server.url).origin;
   token = site.server.token;
 });

@@ -22,13 +22,6 @@ export interface TestSite {
   stop(): Promise<void>;
 }
 
-/** The broker the tests use: KAFKA_BROKERS (set by the test global setup, or by hand). */
-export function testBrokerList(): string[] {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: run the tests with `npm test` (which starts a broker) or set it to a running broker');
-  return brokers;
-}
-
 /** A fresh state folder, made current (STREAMLAB_STATE_DIR) for the streamlab modules imported
  *  from now on: graders/paths.ts reads it once, when first imported, so import those only after.
  *  It lives inside the repository so that the TypeScript starter and solution find the
@@ -99,12 +92,18 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The terminal's text as xterm holds it (what the learner sees, scrollback included). */
+/** The terminal's text as xterm holds it (what the learner sees, scrollback included), with lines
+ *  that wrapped at the terminal's width joined again. Runs in the page. */
 export function terminalText(): string {
   const term = window.streamlabTerminal?.term;
   if (!term) return '';
   const buffer = term.buffer.active;
   const lines: string[] = [];
-  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-  return lines.join('\n');
+  for (let i = 0; i < buffer.length; i++) {
+    const line = buffer.getLine(i);
+    const text = line?.translateToString() ?? '';
+    if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
+  return lines.map((l) => l.trimEnd()).join('\n');
 }

@@ -6,7 +6,8 @@ import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { artifactsDir, launchChromium, startTestSite, terminalText, testBrokerList, useTestStateDir, type TestSite } from './site-harness.ts';
+import { testBrokers } from '../broker.ts';
+import { artifactsDir, launchChromium, startTestSite, terminalText, useTestStateDir, type TestSite } from './site-harness.ts';
 
 const lab = 'clickstream';
 const gradingTimeout = 10 * 60_000;
@@ -20,7 +21,7 @@ let topicPrefix: string;
 
 beforeAll(async () => {
   state = await useTestStateDir();
-  site = await startTestSite(testBrokerList(), state.stateDir);
+  site = await startTestSite(testBrokers(), state.stateDir);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await mkdir(artifactsDir, { recursive: true });
@@ -50,13 +51,28 @@ async function typeCommand(command: string, target: Page = page): Promise<void> 
 
 async function waitForShell(target: Page = page): Promise<void> {
   await target.waitForFunction(() => window.streamlabTerminal?.connected === true, null, { timeout: 30_000 });
-  await expect.poll(() => screen(target), { timeout: 15_000 }).toMatch(/clickstream \S+ [#$] $/m);
+  await expect.poll(() => screen(target), { timeout: 15_000 }).toMatch(/^clickstream \S+ [#$]$/m);
+}
+
+/** POSTs to the API from the page, with the launch token (the page's Origin comes with it). */
+function callApi(route: string): Promise<{ status: number; body: string }> {
+  return page.evaluate(
+    async ([path, token]) => {
+      const response = await fetch(path, { method: 'POST', headers: { 'x-streamlab-token': token } });
+      return { status: response.status, body: await response.text() };
+    },
+    [route, site.server.token] as const,
+  );
 }
 
 async function grade(): Promise<{ verdict: string | null; findings: string[] }> {
   await page.click('#grade-button');
   // Live progress first: the scenario list appears while the grader runs.
   await page.waitForSelector('#results .progress-list li[data-scenario]', { timeout: 60_000 });
+  // One grading per lab at a time.
+  const second = await callApi(`/api/grade?lab=${lab}`);
+  expect(second.status).toBe(409);
+  expect(second.body).toContain('already running');
   await page.waitForSelector('#results .report', { timeout: gradingTimeout });
   return {
     verdict: await page.getAttribute('#results .report', 'data-verdict'),
@@ -106,10 +122,7 @@ test('Grade on the starter shows live progress, then the failing findings', { ti
   await shot('grade-starter-diff');
 
   // The server refuses the solution too, not just the page.
-  const refused = await page.evaluate(async (token) => {
-    const response = await fetch('/api/solution?lab=clickstream', { method: 'POST', headers: { 'x-streamlab-token': token } });
-    return { status: response.status, body: await response.text() };
-  }, site.server.token);
+  const refused = await callApi(`/api/solution?lab=${lab}`);
   expect(refused.status).toBe(403);
   expect(refused.body).toContain('unlocks after your workspace passes');
 });
@@ -160,6 +173,34 @@ test('the dashboard charts the windows the running pipeline writes', async () =>
   await typeCommand('kill %1');
 });
 
+test('Reset moves the workspace to a backup and starts again from the starter with new, empty topics', async () => {
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.click('#reset-button');
+  await expect.poll(() => screen(), { timeout: 15_000 }).toMatch(/your previous files are in (\S+)\]/);
+  const backup = /your previous files are in (\S+)\]/.exec(await screen())?.[1] ?? '';
+  await waitForShell();
+  // The backup holds the solution that was there; the workspace holds the starter again.
+  const starterMain = await readFile(path.join('labs', lab, 'starter', 'main.ts'), 'utf8');
+  expect(await readFile(path.join(backup, 'main.ts'), 'utf8')).toBe(await readFile(path.join('labs', lab, 'solution', 'ts', 'main.ts'), 'utf8'));
+  expect(await readFile(path.join(workspaceDir, 'main.ts'), 'utf8')).toBe(starterMain);
+  const record = JSON.parse(await readFile(path.join(site.stateDir, 'workspaces', `${lab}.json`), 'utf8')) as { id: string };
+  const newPrefix = `ws.${lab}.${record.id}`;
+  expect(newPrefix).not.toBe(topicPrefix);
+  const { connectKafka } = await import('../../graders/kafka/client.ts');
+  const kafka = connectKafka(site.brokers);
+  try {
+    const topics = await kafka.listTopics();
+    expect(topics).toContain(`${newPrefix}.input`);
+    await expect.poll(async () => (await kafka.listTopics()).filter((t) => t.startsWith(`${topicPrefix}.`)), { timeout: 30_000 }).toEqual([]);
+    expect((await kafka.endOffsets(`${newPrefix}.output`)).every((p) => p.end === '0')).toBe(true);
+  } finally {
+    await kafka.close();
+  }
+  topicPrefix = newPrefix;
+  // A pass stays a pass.
+  expect(await page.locator('#lab-status').textContent()).toBe('passed');
+});
+
 test('a reload gets a new shell in the same workspace; closing the page ends the shell and its jobs', async () => {
   await typeCommand('sleep 600 & echo "job=$!"');
   await expect.poll(() => outputOf('echo "job=$!"')).toMatch(/job=\d+/);
@@ -206,7 +247,9 @@ test('on a narrow screen the guide and the workspace stack', async () => {
     const guide = await narrow.locator('.guide').boundingBox();
     const workspace = await narrow.locator('.workspace').boundingBox();
     expect(guide && workspace && workspace.y >= guide.y + guide.height - 1).toBe(true);
-    await narrow.screenshot({ path: path.join(artifactsDir, 'narrow.png'), fullPage: true });
+    await narrow.screenshot({ path: path.join(artifactsDir, 'narrow-guide.png') });
+    await narrow.locator('.workspace').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await narrow.screenshot({ path: path.join(artifactsDir, 'narrow-workspace.png') });
   } finally {
     await narrow.close();
   }
