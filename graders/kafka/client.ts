@@ -211,7 +211,11 @@ export class KafkaClient {
       if (next > (position.get(partition) ?? 0n)) position.set(partition, next);
       for (const wake of progressWaiters) wake();
     };
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => advance(e.payload.partition, e.payload.lastOffset));
+    // A batch with no record at or after the fetch offset reports a lastOffset guessed from the
+    // high watermark (firstOffset is then null): that is not progress, so it is ignored.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      if (e.payload.firstOffset != null) advance(e.payload.partition, e.payload.lastOffset);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
