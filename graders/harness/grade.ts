@@ -30,6 +30,9 @@ export interface GradeOptions {
   signal?: AbortSignal;
   /** Runner time limits; tests shorten them. */
   timing?: Partial<RunnerTiming>;
+  /** Stop after the first scenario for which this holds (the report then lists the scenarios
+   *  run so far); check-labs uses it to stop once a mutant showed its finding. */
+  stopWhen?: (result: ScenarioResult) => boolean;
 }
 
 /** A scenario's seed: a stable function of the run's seed and the scenario's name, so
@@ -130,6 +133,7 @@ async function runPipelined(runs: ScenarioRun[], options: GradeOptions, results:
       void run.cleanUp();
       results.push(result);
       options.onProgress?.({ type: 'scenario-end', scenario: name, result });
+      if (options.stopWhen?.(result)) return;
     }
   } finally {
     await Promise.allSettled(runs.map((run) => run.cleanUp()));

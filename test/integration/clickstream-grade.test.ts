@@ -8,12 +8,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gradeSubmission } from '../../graders/harness/grade.ts';
 import { loadLab } from '../../graders/harness/labs.ts';
-import type { GradeReport } from '../../graders/harness/report-schema.ts';
+import type { GradeReport, ScenarioResult } from '../../graders/harness/report-schema.ts';
 import { connectKafka } from '../../graders/kafka/client.ts';
 import { labsDir, repoRoot } from '../../graders/paths.ts';
+import { testBrokers } from '../broker.ts';
 import { alive, descendants, envOf } from './processes.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+const brokers = testBrokers();
 const labDir = path.join(labsDir, 'clickstream');
 const mutants = readdirSync(path.join(labDir, 'mutants'), { withFileTypes: true })
   .filter((e) => e.isDirectory())
@@ -22,8 +23,16 @@ const mutants = readdirSync(path.join(labDir, 'mutants'), { withFileTypes: true 
 const client = connectKafka(brokers);
 afterAll(() => client.close());
 
-const grade = (dir: string) => gradeSubmission({ lab: 'clickstream', submissionDir: path.join(labDir, dir), brokers });
-const findings = (report: GradeReport) => new Set(report.scenarios.flatMap((s) => s.checks.filter((c) => !c.passed).map((c) => c.finding)));
+const failedFindings = (result: ScenarioResult) => result.checks.filter((c) => !c.passed).map((c) => c.finding);
+const findings = (report: GradeReport) => new Set(report.scenarios.flatMap(failedFindings));
+/** Grades labs/clickstream/<dir>; with `until`, stops at the first scenario that shows that finding. */
+const grade = (dir: string, until?: string) =>
+  gradeSubmission({
+    lab: 'clickstream',
+    submissionDir: path.join(labDir, dir),
+    brokers,
+    stopWhen: until === undefined ? undefined : (result) => failedFindings(result).includes(until),
+  });
 const summary = (report: GradeReport) =>
   JSON.stringify(
     { error: report.error, scenarios: report.scenarios.map((s) => ({ name: s.name, verdict: s.verdict, error: s.error, failed: s.checks.filter((c) => !c.passed).map((c) => `${c.finding}: ${c.message}`) })) },
@@ -41,14 +50,15 @@ describe('clickstream reference solutions', () => {
 
 describe('clickstream starter and mutants', () => {
   it('the starter fails with the lab starter finding', async () => {
-    const report = await grade('starter');
+    const { starterFinding } = await loadLab('clickstream');
+    const report = await grade('starter', starterFinding);
     expect(report.verdict, summary(report)).toBe('fail');
-    expect([...findings(report)]).toContain((await loadLab('clickstream')).starterFinding);
+    expect([...findings(report)]).toContain(starterFinding);
   });
 
   it.each(mutants)('mutant %s fails with its finding', async (name) => {
     const { finding } = JSON.parse(readFileSync(path.join(labDir, 'mutants', name, 'mutant.json'), 'utf8')) as { finding: string };
-    const report = await grade(`mutants/${name}`);
+    const report = await grade(`mutants/${name}`, finding);
     expect(report.verdict, summary(report)).toBe('fail');
     expect([...findings(report)], summary(report)).toContain(finding);
   });

@@ -9,10 +9,11 @@ import type { GradeOptions } from '../../graders/harness/grade.ts';
 import type { GradeReport } from '../../graders/harness/report-schema.ts';
 import { Supervisor } from '../../graders/harness/supervisor.ts';
 import { repoRoot } from '../../graders/paths.ts';
+import { testBrokers } from '../broker.ts';
 import { echoLab } from './echo-lab.ts';
 import { alive, processesIn } from './processes.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+const brokers = testBrokers();
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'submissions', name);
 const timing = { neverConsumedMs: 3000, stopGraceMs: 1000 };
 const client = connectKafka(brokers);

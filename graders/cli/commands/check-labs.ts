@@ -9,7 +9,7 @@ import { gradeSubmission } from '../../harness/grade.ts';
 import { labSlugs, loadLab } from '../../harness/labs.ts';
 import { readLabFrontmatter } from '../../harness/lab-frontmatter.ts';
 import { readMutantManifest } from '../../harness/mutant.ts';
-import type { GradeReport } from '../../harness/report-schema.ts';
+import type { GradeReport, ScenarioResult } from '../../harness/report-schema.ts';
 import { labsDir } from '../../paths.ts';
 import { withInterrupt } from '../interrupt.ts';
 import { progressDisplay } from '../progress.ts';
@@ -34,9 +34,8 @@ const isDir = async (p: string) => (await stat(p).catch(() => null))?.isDirector
 const isFile = async (p: string) => (await stat(p).catch(() => null))?.isFile() ?? false;
 const subdirs = async (p: string) => ((await readdir(p, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name)).sort();
 
-export const findingsOf = (report: GradeReport) => [
-  ...new Set(report.scenarios.flatMap((s) => s.checks.filter((c) => !c.passed).map((c) => c.finding ?? c.name))),
-];
+const failedFindings = (result: ScenarioResult) => result.checks.filter((c) => !c.passed).map((c) => c.finding ?? c.name);
+const findingsOf = (report: GradeReport) => [...new Set(report.scenarios.flatMap(failedFindings))];
 
 async function missingFiles(labDir: string): Promise<string[]> {
   const missing: string[] = [];
@@ -91,7 +90,15 @@ async function checkLab(slug: string, signal: AbortSignal): Promise<Row[]> {
     process.stderr.write(`\n${pc.bold(`${slug}/${expectation.item}`)} (expect ${expectation.finding ? `fail: ${expectation.finding}` : 'pass'})\n`);
     const display = progressDisplay(process.stderr, '  ');
     try {
-      const report = await gradeSubmission({ lab: slug, submissionDir: expectation.dir, signal, onProgress: (e) => display.handle(e) });
+      const { finding } = expectation;
+      const report = await gradeSubmission({
+        lab: slug,
+        submissionDir: expectation.dir,
+        signal,
+        onProgress: (e) => display.handle(e),
+        // A starter or mutant has made its point once its finding shows up.
+        stopWhen: finding === undefined ? undefined : (result) => failedFindings(result).includes(finding),
+      });
       rows.push(judgeGrade(slug, expectation, report));
     } finally {
       display.close();
