@@ -28,6 +28,25 @@ export function isOurProcess(pid: number, marker: string): boolean {
   return commandLine(pid)?.includes(marker) ?? false;
 }
 
+/** Whether `pid` has fully exited: gone or a zombie. An exiting process loses its command line
+ *  before it closes its sockets, so only this says that its ports are free again. */
+function hasExited(pid: number): boolean {
+  if (hasProcFs) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    } catch {
+      return true;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Polls `done` every `intervalMs` until it holds or `timeoutMs` passes; returns whether it held. */
 export async function waitUntil(done: () => boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -39,9 +58,10 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, interval
 }
 
 /** Stops our process: `signal` first (SIGTERM lets the broker flush and close its logs cleanly),
- *  SIGKILL after `graceMs`. Resolves once the process is gone. */
+ *  SIGKILL after `graceMs`. Resolves once the process has exited. */
 export async function stopProcess(pid: number, marker: string, options: { signal: 'SIGTERM' | 'SIGKILL'; graceMs: number }): Promise<void> {
-  const gone = () => !isOurProcess(pid, marker);
+  if (!isOurProcess(pid, marker)) return;
+  const gone = () => hasExited(pid);
   const send = (signal: NodeJS.Signals) => {
     if (gone()) return;
     try {

@@ -23,12 +23,13 @@ function print(info: BrokerInfo, flags: BrokerFlags): void {
   process.stdout.write(`${info.provider} broker${where}: ${info.running ? 'running' : 'not running'}${details ? ` (${details})` : ''}\n`);
 }
 
-/** Runs `work`; Ctrl-C aborts it (a start in progress stops the broker it launched). */
+/** Runs `work`; Ctrl-C aborts it (a start in progress stops the broker it launched, which takes
+ *  a moment: further Ctrl-Cs are absorbed so that nothing is left half-stopped). */
 async function run(name: string, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) => controller.abort(new BrokerError(`interrupted by ${signal}`));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     await work(controller.signal);
   } catch (err) {
