@@ -79,3 +79,13 @@ export async function killProcessTree(root: number, graceMs = 2000): Promise<voi
     await sleep(50);
   }
 }
+
+/** Whether `pid` is a running process; a zombie (ended, not yet reaped by its new parent) is not. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return processTable().some((p) => p.pid === pid);
+}

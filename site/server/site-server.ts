@@ -113,6 +113,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 
   const openSocket = async (socket: WebSocket, url: URL) => {
     const lab = url.searchParams.get('lab') ?? '';
+    // Keystrokes sent while the workspace is prepared wait in the socket instead of being lost.
+    socket.pause();
     try {
       const workspace = await workspaces.ensure(lab);
       if (url.pathname === '/api/terminal') {
@@ -125,6 +127,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
       }
     } catch (err) {
       if (socket.readyState === socket.OPEN) socket.close(1011, closeReason((err as Error).message));
+    } finally {
+      socket.resume();
     }
   };
 

@@ -62,8 +62,9 @@ export async function startTestSite(brokers: string[], stateDir: string): Promis
   };
 }
 
-/** Workspace topics are named ws.<lab>.<id>.<topic>; the ids are in workspaces/<lab>.json. */
-async function deleteWorkspaceTopics(stateDir: string, brokers: string[]): Promise<void> {
+/** Deletes the topics of the workspaces in `stateDir`: ws.<lab>.<id>.<topic>, the ids being in
+ *  workspaces/<lab>.json. */
+export async function deleteWorkspaceTopics(stateDir: string, brokers: string[]): Promise<void> {
   const dir = path.join(stateDir, 'workspaces');
   const ids = new Set<string>();
   for (const name of await readdir(dir).catch(() => [])) {

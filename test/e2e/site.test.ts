@@ -6,6 +6,7 @@ import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { isRunning } from '../../site/server/process-tree.ts';
 import { testBrokers } from '../broker.ts';
 import { artifactsDir, launchChromium, startTestSite, terminalText, useTestStateDir, type TestSite } from './site-harness.ts';
 
@@ -205,19 +206,11 @@ test('a reload gets a new shell in the same workspace; closing the page ends the
   await typeCommand('sleep 600 & echo "job=$!"');
   await expect.poll(() => outputOf('echo "job=$!"')).toMatch(/job=\d+/);
   const firstJob = Number(/job=(\d+)/.exec(await outputOf('echo "job=$!"'))?.[1]);
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  expect(alive(firstJob)).toBe(true);
+  expect(isRunning(firstJob)).toBe(true);
 
   await page.reload();
   await waitForShell();
-  await expect.poll(() => alive(firstJob), { timeout: 10_000 }).toBe(false);
+  await expect.poll(() => isRunning(firstJob), { timeout: 10_000 }).toBe(false);
   await typeCommand('pwd');
   await expect.poll(() => outputOf('pwd')).toContain(workspaceDir);
 
@@ -233,7 +226,7 @@ test('a reload gets a new shell in the same workspace; closing the page ends the
   await expect.poll(() => outputOf('echo "job=$!"')).toMatch(/job=\d+/);
   const secondJob = Number(/job=(\d+)/.exec(await outputOf('echo "job=$!"'))?.[1]);
   await page.close();
-  await expect.poll(() => alive(secondJob), { timeout: 10_000 }).toBe(false);
+  await expect.poll(() => isRunning(secondJob), { timeout: 10_000 }).toBe(false);
 });
 
 test('on a narrow screen the guide and the workspace stack', async () => {
