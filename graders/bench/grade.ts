@@ -51,26 +51,30 @@ function clickEvents(count: number): ProducedRecord[] {
   });
 }
 
-async function withTopic<T>(client: KafkaClient, work: (topic: string) => Promise<T>): Promise<T> {
+// A fresh topic and client per measurement: a kafkajs client fails once a topic it produced to
+// is deleted.
+async function withTopic<T>(work: (topic: string, client: KafkaClient) => Promise<T>): Promise<T> {
+  const client = connectKafka(brokers, { clientId: 'streamlab-bench' });
   const topic = `sl.bench.${newRunId()}.inject`;
-  await client.createTopics([{ topic, partitions: PARTITIONS }]);
   try {
-    return await work(topic);
+    await client.createTopics([{ topic, partitions: PARTITIONS }]);
+    return await work(topic, client);
   } finally {
     await client.deleteTopics([topic]).catch(() => undefined);
+    await client.close();
   }
 }
 
-async function graderRate(client: KafkaClient, records: ProducedRecord[]): Promise<number> {
-  return withTopic(client, async (topic) => {
+async function graderRate(records: ProducedRecord[]): Promise<number> {
+  return withTopic(async (topic, client) => {
     const started = performance.now();
     await produceInChunks(client, topic, records);
     return records.length / ((performance.now() - started) / 1000);
   });
 }
 
-async function perfTestRate(client: KafkaClient, count: number, recordSize: number): Promise<number> {
-  return withTopic(client, async (topic) => {
+async function perfTestRate(count: number, recordSize: number): Promise<number> {
+  return withTopic(async (topic) => {
     const tool = kafkaToolCommand('kafka-producer-perf-test', [
       '--topic', topic, '--num-records', String(count), '--record-size', String(recordSize), '--throughput', '-1',
       '--command-property', 'acks=all',
@@ -103,15 +107,14 @@ console.log(`\ngrade ${flags.lab} (${path.relative(process.cwd(), submissionDir)
 for (const [name, times] of perScenario) console.log(`  ${name.padEnd(32)} ${secs(median(times))}`);
 
 // 2. Injection rate, grader vs the Java producer, three rounds each, alternating.
-const client = connectKafka(brokers, { clientId: 'streamlab-bench' });
-try {
+{
   const records = clickEvents(events);
   const recordSize = Math.round(records.reduce((n, r) => n + (r.value?.length ?? 0), 0) / records.length);
   const grader: number[] = [];
   const java: number[] = [];
   for (let round = 0; round < 3; round++) {
-    grader.push(await graderRate(client, records));
-    java.push(await perfTestRate(client, events, recordSize));
+    grader.push(await graderRate(records));
+    java.push(await perfTestRate(events, recordSize));
   }
   const g = median(grader);
   const j = median(java);
@@ -119,6 +122,4 @@ try {
   console.log(`  grader (kafkajs idempotent, as the scenario runner) ${rate(g)}`);
   console.log(`  kafka-producer-perf-test (Java client)             ${rate(j)}`);
   console.log(`  ratio grader / perf-test                            ${(g / j).toFixed(2)}`);
-} finally {
-  await client.close();
 }
