@@ -31,6 +31,21 @@ export const echoLab = defineLab({
         { kind: 'flush' },
       ],
     },
+    {
+      name: 'restart',
+      description: 'the submission is stopped, restarted and joined by a second instance; nothing is lost',
+      steps: (seed) => [
+        { kind: 'produce', records: records(10, seed % 1000) },
+        { kind: 'settle' },
+        { kind: 'kill', signal: 'SIGTERM' },
+        { kind: 'produce', records: records(10, (seed % 1000) + 10) },
+        { kind: 'restart' },
+        { kind: 'settle' },
+        { kind: 'startSecondInstance' },
+        { kind: 'produce', records: records(10, (seed % 1000) + 20) },
+        { kind: 'flush' },
+      ],
+    },
   ],
   expectedCounts: (inputs) => ({ output: (inputs.input ?? []).filter((r) => r.key !== CONTROL_KEY).length }),
   judge: (observation) => {

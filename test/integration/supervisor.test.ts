@@ -20,7 +20,7 @@ const client = connectKafka(brokers);
 afterAll(() => client.close());
 
 const grade = (name: string, options: Partial<GradeOptions> = {}) =>
-  gradeLab(echoLab, { lab: echoLab.slug, submissionDir: fixture(name), brokers, timing, ...options });
+  gradeLab(echoLab, { lab: echoLab.slug, submissionDir: fixture(name), brokers, timing, scenarios: ['copy'], ...options });
 
 const failedFindings = (report: GradeReport) => report.scenarios.flatMap((s) => s.checks.filter((c) => !c.passed).map((c) => c.finding));
 const runtimeCheck = (report: GradeReport) => report.scenarios[0]?.checks.find((c) => c.name === 'submission ran');
@@ -50,6 +50,14 @@ describe('grading the echo test lab', () => {
     expect(scenario?.outputRecords).toBe(20);
     expect(scenario?.submission?.exitCode).toBeNull();
     expect(await leftoverTopics('copy')).toEqual([]);
+    expect(processesIn(fixture('echo'))).toEqual([]);
+  });
+
+  it('kills, restarts and adds an instance as the steps say', async () => {
+    const report = await grade('echo', { scenarios: ['restart'] });
+    expect(report.verdict, JSON.stringify(report, null, 2)).toBe('pass');
+    expect(report.scenarios[0]?.submission?.restarts).toBe(1);
+    expect(runtimeCheck(report)?.message).toContain('(1 restart)');
     expect(processesIn(fixture('echo'))).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { DEFAULT_SEED, gradeSubmission } from '../../harness/grade.ts';
 import { labSlugs } from '../../harness/labs.ts';
 import type { GradeReport } from '../../harness/report-schema.ts';
+import { renderJson, renderJunit, renderPretty } from '../../report/index.ts';
 import { stateDir } from '../../paths.ts';
 import { withInterrupt } from '../interrupt.ts';
 import { progressDisplay } from '../progress.ts';
@@ -24,7 +25,7 @@ interface GradeFlags {
   out?: string;
 }
 
-export function parseSeed(value: string): number {
+function parseSeed(value: string): number {
   const seed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('Expected a non-negative integer.');
   return seed;
@@ -33,14 +34,11 @@ export function parseSeed(value: string): number {
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The learner's workspace for a lab, created by the site (DESIGN.md §8). */
-export const workspaceDir = (lab: string) => path.join(stateDir, 'workspaces', lab);
+const workspaceDir = (lab: string) => path.join(stateDir, 'workspaces', lab);
 
-export async function render(report: GradeReport, reporter: ReporterName): Promise<string> {
-  const { renderJson, renderJunit, renderPretty } = await import('../../report/index.ts');
-  return { pretty: renderPretty, json: renderJson, junit: renderJunit }[reporter](report);
-}
+const renderers: Record<ReporterName, (report: GradeReport) => string> = { pretty: renderPretty, json: renderJson, junit: renderJunit };
 
-export const exitCodeOf = (report: GradeReport) => (report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2);
+const exitCodeOf = (report: GradeReport) => (report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2);
 
 async function grade(lab: string, flags: GradeFlags): Promise<number> {
   const known = await labSlugs();
@@ -70,7 +68,7 @@ async function grade(lab: string, flags: GradeFlags): Promise<number> {
   ).finally(() => display.close());
   if (report === undefined) return 130;
   if (report.error !== null) process.stderr.write(`streamlab grade: ${report.error}\n`);
-  const text = await render(report, flags.reporter);
+  const text = renderers[flags.reporter](report);
   if (flags.out) {
     await writeFile(flags.out, text.endsWith('\n') ? text : `${text}\n`);
     process.stderr.write(`wrote ${flags.out}\n`);
