@@ -2,11 +2,15 @@
 // wrappers stay valid), else the conventional 9092/9093; a busy port falls back to a free one and
 // says so. A port pinned with STREAMLAB_BROKER_PORT, or the recorded one on a restart (clients
 // must find the broker where it was), is never replaced: busy means a specific error.
+import fs from 'node:fs';
 import net from 'node:net';
 import { BrokerError } from './errors.ts';
 import type { NodePorts } from './single-node-settings.ts';
+import { waitUntil } from './wait-until.ts';
 
 export const DEFAULT_PORTS: NodePorts = { broker: 9092, controller: 9093 };
+
+const RELEASE_WAIT_MS = 10_000;
 
 function listenOnce(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -27,12 +31,26 @@ export async function isPortFree(port: number): Promise<boolean> {
   }
 }
 
-/** A port the OS considers free right now. */
-async function freePort(): Promise<number> {
-  const server = await listenOnce(0);
-  const { port } = server.address() as net.AddressInfo;
-  await close(server);
-  return port;
+/** Where the OS picks the source ports of outgoing connections (Linux default 32768-60999). */
+function ephemeralRangeStart(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** A free port below the ephemeral range. Inside it, a client reconnecting to a broker that is
+ *  restarting can be handed the broker's own port as its source port and connect to itself (TCP
+ *  self-connect), and then the broker cannot bind its port again. */
+async function freePort(taken: number[]): Promise<number> {
+  const low = 10_000;
+  const high = Math.max(ephemeralRangeStart(), low + 1000);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (!taken.includes(port) && (await isPortFree(port))) return port;
+  }
+  throw new BrokerError(`found no free port between ${low} and ${high} on 127.0.0.1; set STREAMLAB_BROKER_PORT to a free one`);
 }
 
 /** The port pinned with STREAMLAB_BROKER_PORT, if any. */
@@ -60,17 +78,18 @@ const busy = (port: number, why: string) =>
 export async function choosePorts(options: { recorded?: NodePorts; exact?: boolean; onProgress?: (message: string) => void }): Promise<NodePorts> {
   const { recorded, exact = false, onProgress } = options;
   if (exact && recorded) {
+    // The broker that held them may have died a moment ago: the kernel frees the sockets of a
+    // many-threaded process only when its last thread is gone, so allow it a few seconds.
     for (const port of [recorded.broker, recorded.controller]) {
-      if (!(await isPortFree(port))) throw busy(port, 'the broker must come back on the same ports so that clients reconnect');
+      if (!(await waitUntil(() => isPortFree(port), RELEASE_WAIT_MS))) throw busy(port, 'the broker must come back on the same ports so that clients reconnect');
     }
     return recorded;
   }
   const pinned = pinnedBrokerPort();
   if (pinned !== undefined && !(await isPortFree(pinned))) throw busy(pinned, 'it was chosen with STREAMLAB_BROKER_PORT');
   const wanted = pinned ?? recorded?.broker ?? DEFAULT_PORTS.broker;
-  const broker = pinned ?? (await firstFree([recorded?.broker, DEFAULT_PORTS.broker], [])) ?? (await freePort());
+  const broker = pinned ?? (await firstFree([recorded?.broker, DEFAULT_PORTS.broker], [])) ?? (await freePort([]));
   if (broker !== wanted) onProgress?.(`port ${wanted} is in use; the broker listens on ${broker} instead`);
-  let controller = await firstFree([recorded?.controller, DEFAULT_PORTS.controller], [broker]);
-  while (controller === undefined || controller === broker) controller = await freePort();
+  const controller = (await firstFree([recorded?.controller, DEFAULT_PORTS.controller], [broker])) ?? (await freePort([broker]));
   return { broker, controller };
 }

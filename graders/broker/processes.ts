@@ -3,8 +3,8 @@
 // command line still contains a marker we put there (e.g. the path of its config file).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError } from './errors.ts';
+import { waitUntil } from './wait-until.ts';
 
 const hasProcFs = fs.existsSync('/proc/self/cmdline');
 
@@ -45,16 +45,6 @@ function hasExited(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-/** Polls `done` every `intervalMs` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function waitUntil(done: () => boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() >= deadline) return false;
-    await sleep(intervalMs);
-  }
-  return true;
 }
 
 /** Stops our process: `signal` first (SIGTERM lets the broker flush and close its logs cleanly),

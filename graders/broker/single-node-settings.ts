@@ -29,6 +29,10 @@ export const singleNodeTuning: Readonly<Record<string, string>> = {
   'auto.create.topics.enable': 'false',
   // Fault scenarios kill transactional producers; abort their transactions sooner than the 10 s default.
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': '5000',
+  // A broker restarted after a crash cannot register until its old session expires (9 s by
+  // default): broker-restart scenarios would wait for it. Heartbeats must stay well inside it.
+  'broker.session.timeout.ms': '4000',
+  'broker.heartbeat.interval.ms': '1000',
   // Fewer threads and a 1 MiB dedupe buffer instead of 128 MiB: the machine is shared with pipelines.
   'num.network.threads': '2',
   'num.io.threads': '2',
