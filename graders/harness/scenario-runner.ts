@@ -1,6 +1,6 @@
 // Runs one scenario against a submission: creates the run's topics, starts live read_committed
-// readers on them, starts the submission, plays the steps, waits until the output is complete,
-// judges what it saw and cleans up. Completion and settling are decided from data (committed
+// readers on the output topics, starts the submission, plays the steps, waits until the output is
+// complete, reads the input back, judges what it saw and cleans up. Completion and settling are decided from data (committed
 // offsets, end offsets, output arrivals), never from fixed sleeps.
 import { connectKafka } from '../kafka/client.ts';
 import type { KafkaClient, KafkaRecord, Tail } from '../kafka/client.ts';
@@ -238,7 +238,7 @@ export class ScenarioRun {
         };
         for (const instance of this.instances) instance.killGroupNow('SIGKILL');
         // Not awaited: the reader is inside its own message handler here.
-        void tail.stop();
+        tail.stop().catch(() => undefined);
       }
     });
   }

@@ -81,6 +81,13 @@ describe('grading the echo test lab', () => {
     expect(processesIn(fixture('never-consumes'))).toEqual([]);
   });
 
+  it('reports a submission that stops consuming midway as TIMED_OUT', async () => {
+    const report = await grade('stalls', { timing: { ...timing, hungMs: 3000 } });
+    expect(runtimeCheck(report)?.finding).toBe('TIMED_OUT');
+    expect(runtimeCheck(report)?.message).toMatch(/stopped making progress[\s\S]*input records not yet committed/);
+    expect(processesIn(fixture('stalls'))).toEqual([]);
+  });
+
   it('stops reading a flooding submission, fails it with FLOOD and keeps memory bounded', async () => {
     const report = await grade('floods-output');
     expect(failedFindings(report)).toContain('FLOOD');
