@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, ExecaError } from 'execa';
+import { withLock } from '../broker/lock.ts';
 import { stateDir } from '../paths.ts';
 
 const READY_MARKER = '.streamlab-ready';
@@ -17,10 +18,20 @@ export async function pythonFor(requirements: string | null, onProgress: (messag
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const envDir = path.join(stateDir, 'python', hash);
   const python = path.join(envDir, 'bin', 'python');
-  if (await exists(path.join(envDir, READY_MARKER))) return python;
+  const ready = () => exists(path.join(envDir, READY_MARKER));
+  if (await ready()) return python;
+  // Two grades at once (the site and a terminal, say) build it once: the second waits, then reuses.
+  await withLock(`${envDir}.lock`, 'creating a Python environment', async () => {
+    if (!(await ready())) await createEnv(envDir, requirements, onProgress, signal);
+  }, { signal });
+  return python;
+}
 
+async function createEnv(envDir: string, requirements: string | null, onProgress: (message: string) => void, signal?: AbortSignal): Promise<void> {
+  const python = path.join(envDir, 'bin', 'python');
   await rm(envDir, { recursive: true, force: true });
-  onProgress(`creating a Python environment in ${path.relative(process.cwd(), envDir) || envDir}`);
+  const shown = path.relative(process.cwd(), envDir);
+  onProgress(`creating a Python environment in ${shown.startsWith('..') ? envDir : shown}`);
   try {
     // pip is only needed to install requirements; leaving it out saves seconds.
     await execa('python3', ['-m', 'venv', ...(requirements === null ? ['--without-pip'] : []), envDir], { cancelSignal: signal });
@@ -41,5 +52,4 @@ export async function pythonFor(requirements: string | null, onProgress: (messag
     throw new Error(`could not prepare the Python environment for ${requirements ?? 'main.py'}: ${(err as Error).message}`);
   }
   await writeFile(path.join(envDir, READY_MARKER), `${requirements ?? ''}\n`);
-  return python;
 }
