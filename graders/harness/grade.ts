@@ -103,6 +103,7 @@ async function brokerFor(options: GradeOptions, onProgress: (message: string) =>
   // Loaded only here: grading against given brokers never touches the broker providers.
   const broker = await import('../broker/index.ts');
   const info = await broker.startBroker({ onProgress });
+  if (!info.reused) onProgress(`started a ${info.provider} broker at ${info.brokers.join(',')}; it keeps running for the next grade (stop it with \`streamlab broker stop\`)`);
   return { brokers: info.brokers, restartBroker: async () => void (await broker.restartBroker()) };
 }
 
