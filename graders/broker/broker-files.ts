@@ -39,11 +39,12 @@ const ports = z.object({ broker: z.number().int(), controller: z.number().int() 
 
 // Only brokers streamlab runs are recorded; an external cluster is named by KAFKA_BROKERS alone.
 const recordSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('local'), brokers: brokerList, ports, pid: z.number().int() }),
+  z.object({ provider: z.literal('local'), brokers: brokerList, ports, pid: z.number().int(), classArchiveDraft: z.string().optional() }),
   z.object({ provider: z.literal('docker'), brokers: brokerList, ports, containerId: z.string() }),
 ]);
 
 export type BrokerRecord = z.infer<typeof recordSchema>;
+export type RecordOf<P extends BrokerRecord['provider']> = Extract<BrokerRecord, { provider: P }>;
 
 /** The last broker started in this state dir, or undefined when there is none (or the file is not
  *  one we wrote: it is then rewritten by the next start). Synchronous so that tool commands can be
@@ -61,6 +62,12 @@ export function readRecord(files: BrokerFiles): BrokerRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The record when `provider` wrote it. */
+export function readRecordOf<P extends BrokerRecord['provider']>(files: BrokerFiles, provider: P): RecordOf<P> | undefined {
+  const record = readRecord(files);
+  return record?.provider === provider ? (record as RecordOf<P>) : undefined;
 }
 
 /** Writes the record atomically, so a reader never sees half a file. */

@@ -7,17 +7,16 @@
 // with `docker exec` inside the container.
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { available, unavailable, type Availability, type Unavailable } from './availability.ts';
-import { readRecord, writeRecord, type BrokerFiles, type BrokerRecord } from './broker-files.ts';
+import { readRecordOf, writeRecord, type BrokerFiles, type RecordOf } from './broker-files.ts';
 import { BrokerError } from './errors.ts';
 import { BROKER_HEAP_FLAGS, BROKER_RUNTIME_FLAGS } from './jvm-flags.ts';
 import { KAFKA_IMAGE } from './kafka-version.ts';
-import { withLock } from './lock.ts';
 import { choosePorts } from './ports.ts';
-import { START_TIMEOUT_MS, type BrokerInfo, type KillSignal, type Provider, type ProviderContext, type StartedBroker } from './provider.ts';
+import { START_TIMEOUT_MS, withBrokerLock, type BrokerInfo, type KillSignal, type Provider, type StartedBroker } from './provider.ts';
 import { answersMetadata, waitForBroker } from './readiness.ts';
 import { asKafkaEnvironment, newClusterId, singleNodeSettings, type NodePorts } from './single-node-settings.ts';
 
-type DockerRecord = Extract<BrokerRecord, { provider: 'docker' }>;
+type DockerRecord = RecordOf<'docker'>;
 
 /** The Kafka scripts inside the image. */
 export const IMAGE_BIN_DIR = '/opt/kafka/bin';
@@ -43,10 +42,7 @@ async function runtimeClient(): Promise<ContainerRuntimeClient> {
   }
 }
 
-function dockerRecord(files: BrokerFiles): DockerRecord | undefined {
-  const record = readRecord(files);
-  return record?.provider === 'docker' ? record : undefined;
-}
+const dockerRecord = (files: BrokerFiles) => readRecordOf(files, 'docker');
 
 async function isContainerRunning(client: ContainerRuntimeClient, containerId: string): Promise<boolean> {
   try {
@@ -55,9 +51,6 @@ async function isContainerRunning(client: ContainerRuntimeClient, containerId: s
     return false; // removed
   }
 }
-
-const lockFor = <T>(context: ProviderContext, purpose: string, work: () => Promise<T>) =>
-  withLock(context.files.lock, purpose, work, { signal: context.signal });
 
 async function waitUntilAnswering(client: ContainerRuntimeClient, record: DockerRecord, signal?: AbortSignal): Promise<void> {
   const outcome = await waitForBroker(record.brokers, { alive: () => isContainerRunning(client, record.containerId), timeoutMs: START_TIMEOUT_MS, signal });
@@ -111,7 +104,7 @@ export const dockerProvider: Provider = {
   },
 
   start: (context) =>
-    lockFor(context, 'starting or stopping the broker', async (): Promise<StartedBroker> => {
+    withBrokerLock(context, 'starting or stopping the broker', async (): Promise<StartedBroker> => {
       const { files, onProgress, signal } = context;
       const client = await runtimeClient();
       const previous = dockerRecord(files);
@@ -128,7 +121,7 @@ export const dockerProvider: Provider = {
     }),
 
   stop: (context) =>
-    lockFor(context, 'starting or stopping the broker', async () => {
+    withBrokerLock(context, 'starting or stopping the broker', async () => {
       const record = dockerRecord(context.files);
       if (!record) return;
       const client = await runtimeClient();
@@ -148,7 +141,7 @@ export const dockerProvider: Provider = {
   },
 
   restart: (context, kill: KillSignal) =>
-    lockFor(context, 'restarting the broker', async () => {
+    withBrokerLock(context, 'restarting the broker', async () => {
       const record = dockerRecord(context.files);
       const client = await runtimeClient();
       if (!record || !(await isContainerRunning(client, record.containerId))) {

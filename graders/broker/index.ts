@@ -6,11 +6,10 @@ import type { BrokerInfo, KillSignal, ProviderContext, ProviderName, StartedBrok
 import { chooseProvider, providerNamed, settledProvider } from './select-provider.ts';
 
 export { BrokerError } from './errors.ts';
-export { KAFKA_IMAGE, KAFKA_VERSION } from './kafka-version.ts';
+export { KAFKA_VERSION } from './kafka-version.ts';
 export { KAFKA_TOOLS, kafkaToolCommand, writeToolWrappers } from './kafka-tools.ts';
 export { PROVIDER_NAMES } from './provider.ts';
 export type { BrokerInfo, KillSignal, ProviderName, StartedBroker } from './provider.ts';
-export { isProviderName, parseProviderName } from './select-provider.ts';
 
 export interface BrokerOptions {
   /** Overrides STREAMLAB_BROKER and the automatic choice. */

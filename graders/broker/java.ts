@@ -12,6 +12,8 @@ export interface JavaRuntime {
   /** Absolute path of the java executable. */
   command: string;
   major: number;
+  /** The full runtime version, e.g. 17.0.15+6-Debian-1deb12u1. */
+  version: string;
 }
 
 const installHint = `install a JDK or JRE ${MINIMUM_JAVA}+ (e.g. \`apt-get install openjdk-17-jre-headless\`, \`brew install openjdk@17\`) and put it on PATH or in JAVA_HOME`;
@@ -28,7 +30,8 @@ export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Ja
   }
   const spec = /java\.specification\.version = (\S+)/.exec(result.stderr)?.[1];
   const home = /java\.home = (.+)/.exec(result.stderr)?.[1]?.trim();
-  if (!spec || !home) {
+  const version = /java\.runtime\.version = (\S+)/.exec(result.stderr)?.[1] ?? spec;
+  if (!spec || !home || !version) {
     return unavailable(`${where} did not report its version (exit ${result.exitCode}): ${result.stderr.split('\n')[0] ?? ''}`, installHint);
   }
   // Java 8 and older report "1.8".
@@ -36,5 +39,5 @@ export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Ja
   if (major < MINIMUM_JAVA) {
     return unavailable(`${where} is Java ${spec}; Apache Kafka ${KAFKA_VERSION} needs Java ${MINIMUM_JAVA} or newer`, installHint);
   }
-  return { command: path.join(home, 'bin', 'java'), major };
+  return { command: path.join(home, 'bin', 'java'), major, version };
 }

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { available, type Availability } from './availability.ts';
-import { readRecord, writeRecord, type BrokerFiles, type BrokerRecord } from './broker-files.ts';
+import { readRecordOf, writeRecord, type BrokerFiles, type RecordOf } from './broker-files.ts';
+import { classSharing, settleDraft } from './class-archive.ts';
 import { BrokerError } from './errors.ts';
 import { findJava, type JavaRuntime } from './java.ts';
 import { BROKER_JVM_FLAGS, TOOL_JVM_FLAGS } from './jvm-flags.ts';
@@ -15,11 +16,11 @@ import { KAFKA_VERSION } from './kafka-version.ts';
 import { withLock } from './lock.ts';
 import { choosePorts, DEFAULT_PORTS } from './ports.ts';
 import { isOurProcess, stopProcess } from './processes.ts';
-import { START_TIMEOUT_MS, type BrokerInfo, type KillSignal, type Provider, type ProviderContext, type StartedBroker } from './provider.ts';
+import { START_TIMEOUT_MS, withBrokerLock, type BrokerInfo, type KillSignal, type Provider, type ProviderContext, type StartedBroker } from './provider.ts';
 import { answersMetadata, logTail, waitForBroker } from './readiness.ts';
 import { newClusterId, singleNodeSettings, type NodePorts } from './single-node-settings.ts';
 
-type LocalRecord = Extract<BrokerRecord, { provider: 'local' }>;
+type LocalRecord = RecordOf<'local'>;
 
 /** A graceful stop gets this long before SIGKILL; a single node usually needs 1-3 s. */
 const STOP_GRACE_MS = 30_000;
@@ -27,13 +28,7 @@ const STOP_GRACE_MS = 30_000;
 // Our JVM is the process whose command line names this state dir's server.properties.
 const isRunning = (files: BrokerFiles, record: LocalRecord) => isOurProcess(record.pid, files.serverProperties);
 
-function localRecord(files: BrokerFiles): LocalRecord | undefined {
-  const record = readRecord(files);
-  return record?.provider === 'local' ? record : undefined;
-}
-
-const lockFor = <T>(context: ProviderContext, purpose: string, work: () => Promise<T>) =>
-  withLock(context.files.lock, purpose, work, { signal: context.signal });
+const localRecord = (files: BrokerFiles) => readRecordOf(files, 'local');
 
 async function requireJava(): Promise<JavaRuntime> {
   const java = await findJava();
@@ -95,8 +90,9 @@ async function launch(context: ProviderContext, java: JavaRuntime, jars: KafkaJa
   const { files, onProgress, signal } = context;
   await writeConfig(files, ports);
   await ensureStorage(files, java, jars);
+  const sharing = classSharing(jars, java);
   const log = await fs.promises.open(files.log, 'w');
-  const jvm = spawn(java.command, [...BROKER_JVM_FLAGS, `-Dlog4j2.configurationFile=${files.log4jConfig}`, '-cp', jars.classpath, 'kafka.Kafka', files.serverProperties], {
+  const jvm = spawn(java.command, [...BROKER_JVM_FLAGS, ...sharing.flags, `-Dlog4j2.configurationFile=${files.log4jConfig}`, '-cp', jars.classpath, 'kafka.Kafka', files.serverProperties], {
     cwd: files.dir,
     detached: true,
     stdio: ['ignore', log.fd, log.fd],
@@ -106,18 +102,22 @@ async function launch(context: ProviderContext, java: JavaRuntime, jars: KafkaJa
   const pid = jvm.pid;
   if (pid === undefined) throw new BrokerError(`could not start ${java.command}: ${await new Promise((resolve) => jvm.once('error', resolve))}`);
   const brokers = [`127.0.0.1:${ports.broker}`];
-  const record: LocalRecord = { provider: 'local', brokers, ports, pid };
+  const record: LocalRecord = { provider: 'local', brokers, ports, pid, ...(sharing.draft ? { classArchiveDraft: sharing.draft } : {}) };
   await writeRecord(files, record);
   onProgress(`started Kafka ${KAFKA_VERSION} (pid ${pid}) on ${brokers[0]}; waiting until it answers (log: ${files.log})`);
+  const abandon = async () => {
+    await stopProcess(pid, files.serverProperties, { signal: 'SIGKILL', graceMs: 0 });
+    await settleDraft(sharing.draft, false);
+  };
   let outcome: Awaited<ReturnType<typeof waitForBroker>>;
   try {
     outcome = await waitForBroker(brokers, { alive: () => isRunning(files, record), timeoutMs: START_TIMEOUT_MS, signal });
   } catch (err) {
-    await stopProcess(pid, files.serverProperties, { signal: 'SIGKILL', graceMs: 0 });
+    await abandon();
     throw err;
   }
   if (outcome !== 'ready') {
-    await stopProcess(pid, files.serverProperties, { signal: 'SIGKILL', graceMs: 0 });
+    await abandon();
     const what = outcome === 'exited' ? 'exited during startup' : `did not answer within ${START_TIMEOUT_MS / 1000} s and was stopped`;
     throw new BrokerError(`the Kafka broker ${what}. Last lines of ${files.log}:\n${logTail(files.log)}`);
   }
@@ -134,7 +134,7 @@ export const localProvider: Provider = {
   },
 
   start: (context) =>
-    lockFor(context, 'starting or stopping the broker', async (): Promise<StartedBroker> => {
+    withBrokerLock(context, 'starting or stopping the broker', async (): Promise<StartedBroker> => {
       const { files, onProgress, signal } = context;
       const record = localRecord(files);
       if (record && isRunning(files, record)) {
@@ -145,6 +145,8 @@ export const localProvider: Provider = {
           throw new BrokerError(`the broker (pid ${record.pid}) is running but does not answer on ${record.brokers.join(',')}; run \`streamlab broker stop\` and start again. Last lines of ${files.log}:\n${logTail(files.log)}`);
         }
       }
+      // A broker that ended without us (killed, crashed) may have left part of an archive.
+      await settleDraft(record?.classArchiveDraft, false);
       const java = await requireJava();
       const jars = await ensureKafkaJars({ onProgress, signal });
       const ports = await choosePorts({ recorded: record?.ports, onProgress });
@@ -152,11 +154,12 @@ export const localProvider: Provider = {
     }),
 
   stop: (context) =>
-    lockFor(context, 'starting or stopping the broker', async () => {
+    withBrokerLock(context, 'starting or stopping the broker', async () => {
       const record = localRecord(context.files);
       if (!record || !isRunning(context.files, record)) return;
       context.onProgress(`stopping the broker (pid ${record.pid})`);
-      await stopProcess(record.pid, context.files.serverProperties, { signal: 'SIGTERM', graceMs: STOP_GRACE_MS });
+      const exit = await stopProcess(record.pid, context.files.serverProperties, { signal: 'SIGTERM', graceMs: STOP_GRACE_MS });
+      await settleDraft(record.classArchiveDraft, exit === 'clean');
     }),
 
   async status({ files }): Promise<BrokerInfo> {
@@ -168,11 +171,12 @@ export const localProvider: Provider = {
   },
 
   restart: (context, kill: KillSignal) =>
-    lockFor(context, 'restarting the broker', async () => {
+    withBrokerLock(context, 'restarting the broker', async () => {
       const { files } = context;
       const record = localRecord(files);
       if (!record || !isRunning(files, record)) throw new BrokerError(`no local broker is running in ${files.dir} to restart; start one with \`streamlab broker start\``);
-      await stopProcess(record.pid, files.serverProperties, { signal: kill, graceMs: STOP_GRACE_MS });
+      const exit = await stopProcess(record.pid, files.serverProperties, { signal: kill, graceMs: STOP_GRACE_MS });
+      await settleDraft(record.classArchiveDraft, exit === 'clean');
       const ports = await choosePorts({ recorded: record.ports, exact: true });
       return launch(context, await requireJava(), await ensureKafkaJars(context), ports);
     }),

@@ -22,7 +22,7 @@ function listenOnce(port: number): Promise<net.Server> {
 
 const close = (server: net.Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-export async function isPortFree(port: number): Promise<boolean> {
+async function isPortFree(port: number): Promise<boolean> {
   try {
     await close(await listenOnce(port));
     return true;
@@ -54,7 +54,7 @@ async function freePort(taken: number[]): Promise<number> {
 }
 
 /** The port pinned with STREAMLAB_BROKER_PORT, if any. */
-export function pinnedBrokerPort(env: NodeJS.ProcessEnv = process.env): number | undefined {
+function pinnedBrokerPort(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const text = env.STREAMLAB_BROKER_PORT;
   if (text === undefined || text === '') return undefined;
   const port = Number(text);

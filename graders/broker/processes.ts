@@ -48,9 +48,10 @@ function hasExited(pid: number): boolean {
 }
 
 /** Stops our process: `signal` first (SIGTERM lets the broker flush and close its logs cleanly),
- *  SIGKILL after `graceMs`. Resolves once the process has exited. */
-export async function stopProcess(pid: number, marker: string, options: { signal: 'SIGTERM' | 'SIGKILL'; graceMs: number }): Promise<void> {
-  if (!isOurProcess(pid, marker)) return;
+ *  SIGKILL after `graceMs`. Resolves once the process has exited, with whether it exited on
+ *  SIGTERM (cleanly) or had to be killed. */
+export async function stopProcess(pid: number, marker: string, options: { signal: 'SIGTERM' | 'SIGKILL'; graceMs: number }): Promise<'clean' | 'killed'> {
+  if (!isOurProcess(pid, marker)) return 'killed';
   const gone = () => hasExited(pid);
   const send = (signal: NodeJS.Signals) => {
     if (gone()) return;
@@ -61,6 +62,8 @@ export async function stopProcess(pid: number, marker: string, options: { signal
     }
   };
   send(options.signal);
-  if (options.signal === 'SIGTERM' && !(await waitUntil(gone, options.graceMs))) send('SIGKILL');
+  if (options.signal === 'SIGTERM' && (await waitUntil(gone, options.graceMs))) return 'clean';
+  send('SIGKILL');
   if (!(await waitUntil(gone, 10_000))) throw new BrokerError(`process ${pid} did not exit after SIGKILL`);
+  return 'killed';
 }

@@ -1,6 +1,7 @@
 // What every broker provider implements; index.ts picks one and delegates to it.
 import type { Availability } from './availability.ts';
 import type { BrokerFiles } from './broker-files.ts';
+import { withLock } from './lock.ts';
 
 export type ProviderName = 'external' | 'docker' | 'local';
 
@@ -40,6 +41,11 @@ export interface Provider {
   status(context: ProviderContext): Promise<BrokerInfo>;
   /** Kills the running broker with `kill` and starts it again on the same address with the same data. */
   restart(context: ProviderContext, kill: KillSignal): Promise<BrokerInfo>;
+}
+
+/** Runs `work` as the only start, stop or restart of this state dir's broker. */
+export function withBrokerLock<T>(context: ProviderContext, purpose: string, work: () => Promise<T>): Promise<T> {
+  return withLock(context.files.lock, purpose, work, { signal: context.signal });
 }
 
 /** How long a broker gets to answer its first metadata request. */

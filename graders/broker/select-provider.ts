@@ -10,12 +10,12 @@ import { PROVIDER_NAMES, type Provider, type ProviderName } from './provider.ts'
 
 const providers: Record<ProviderName, Provider> = { external: externalProvider, docker: dockerProvider, local: localProvider };
 
-export function isProviderName(text: string): text is ProviderName {
+function isProviderName(text: string): text is ProviderName {
   return (PROVIDER_NAMES as readonly string[]).includes(text);
 }
 
 /** A provider name given by the user (`source` names where, for the error message). */
-export function parseProviderName(text: string, source: string): ProviderName {
+function parseProviderName(text: string, source: string): ProviderName {
   if (!isProviderName(text)) throw new BrokerError(`${source} must be one of ${PROVIDER_NAMES.join(', ')}; "${text}" is not`);
   return text;
 }
