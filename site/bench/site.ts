@@ -66,7 +66,8 @@ async function pageScripts(url: string, clientDir: string): Promise<{ initial: s
     await page.goto(url, { waitUntil: 'networkidle' });
     const initial = [...scripts];
     await page.click('#tab-dashboard');
-    await page.waitForLoadState('networkidle');
+    // The chart exists (its library loaded) once the feed names the topic it reads.
+    await page.waitForFunction(() => /Reading|rows/.test(document.getElementById('dashboard-status')?.textContent ?? ''), null, { timeout: 30_000 });
     return { initial: initial.map((p) => path.join(clientDir, p)), onDemand: scripts.slice(initial.length).map((p) => path.join(clientDir, p)) };
   } finally {
     await browser.close();
@@ -88,9 +89,11 @@ const state = await useTestStateDir();
 // Imported after useTestStateDir: these read STREAMLAB_STATE_DIR when first loaded.
 const { startBroker, stopBroker } = await import('../../graders/broker/index.ts');
 const { buildSite, siteBuildDir } = await import('../server/site-build.ts');
-const broker = await startBroker({ onProgress: (line) => process.stderr.write(`broker: ${line}\n`) });
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const broker = await startBroker({ onProgress: (line) => say(`broker: ${line}`) });
 const rows: [string, string][] = [];
 try {
+  say(`broker at ${broker.brokers.join(',')}; starting the site`);
   const site = await startTestSite(broker.brokers, state.stateDir);
   try {
     const labUrl = new URL(site.server.url);
@@ -101,12 +104,14 @@ try {
       await page.goto(labUrl.href);
       await page.waitForFunction(() => window.streamlabTerminal?.connected === true, null, { timeout: 30_000 });
       await page.waitForFunction(() => (window.streamlabTerminal?.term.buffer.active.cursorX ?? 0) > 0, null, { timeout: 15_000 });
+      say(`typing ${keystrokes} keystrokes`);
       const samples = await page.evaluate(echoLatencies, keystrokes);
       rows.push([`keystroke → echo, median (${keystrokes} keys)`, `${median(samples).toFixed(2)} ms`]);
       rows.push([`keystroke → echo, p95 (${keystrokes} keys)`, `${quantile(samples, 0.95).toFixed(2)} ms`]);
     } finally {
       await browser.close();
     }
+    say('measuring the JavaScript the lab page loads');
     const scripts = await pageScripts(labUrl.href, path.join(siteBuildDir, 'client'));
     const initial = await sizes(scripts.initial);
     const onDemand = await sizes(scripts.onDemand);
@@ -121,6 +126,7 @@ try {
   try {
     const times: number[] = [];
     for (let i = 0; i < builds; i++) {
+      say(`site build ${i + 1} of ${builds}`);
       const started = performance.now();
       await buildSite({ outDir });
       times.push(performance.now() - started);

@@ -18,6 +18,7 @@ export class Gradings {
   /** Given to the grader; undefined lets it find (and restart, if a scenario asks) the managed broker. */
   private readonly brokers: string[] | undefined;
   private readonly running = new Map<string, Running>();
+  private stopped = false;
 
   constructor(brokers: string[] | undefined) {
     this.brokers = brokers;
@@ -29,6 +30,7 @@ export class Gradings {
 
   /** Grades `submissionDir`, saves the report and progress; rejects if aborted through `signal`. */
   async run(lab: string, submissionDir: string, onProgress: (p: GradeProgress) => void, signal: AbortSignal): Promise<GradeReport> {
+    if (this.stopped) throw new Error('the server is stopping');
     if (this.running.has(lab)) throw new GradingBusyError(`a grading of ${lab} is already running; wait for it to finish`);
     const controller = new AbortController();
     const grading = (async () => {
@@ -45,8 +47,9 @@ export class Gradings {
     }
   }
 
-  /** Aborts every running grading and waits until each has stopped its submission. */
+  /** Aborts every running grading, refuses new ones, and waits until each has stopped its submission. */
   async stopAll(reason: string): Promise<number> {
+    this.stopped = true;
     const all = [...this.running.values()];
     for (const r of all) r.controller.abort(new Error(reason));
     await Promise.all(all.map((r) => r.done));

@@ -10,8 +10,8 @@ const builtFiles = [path.join(siteBuildDir, 'server', 'entry.mjs'), path.join(si
 
 const mtime = async (file: string) => (await stat(file).catch(() => null))?.mtimeMs ?? null;
 
-/** Parts of site/ that Astro does not build: the server, the bench, tests. */
-const notBuilt = (relative: string) => /^(server|bench)[/\\]/.test(relative) || relative.endsWith('.test.ts');
+/** Parts of site/ that Astro does not build: the server, the bench, tests, the README. */
+const notBuilt = (relative: string) => /^(server|bench)[/\\]/.test(relative) || relative.endsWith('.test.ts') || relative === 'README.md';
 
 /** Newest modification time among the files the build reads. */
 async function newestSource(): Promise<{ file: string; mtimeMs: number }> {

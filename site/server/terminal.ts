@@ -28,6 +28,7 @@ export class Terminals {
   /** The Kafka CLI wrappers and `streamlab`, first on the shell's PATH. */
   private readonly binDir: string;
   private readonly sessions = new Set<Session>();
+  private closed = false;
 
   constructor(binDir: string) {
     this.binDir = binDir;
@@ -39,6 +40,8 @@ export class Terminals {
 
   async open(socket: WebSocket, lab: string, workspace: WorkspaceInfo, size: { cols?: number; rows?: number }): Promise<void> {
     await mkdir(historyDir, { recursive: true });
+    // No new shells once closeAll ran: nothing would stop them.
+    if (this.closed) throw new Error('the server is stopping');
     const pty = spawn('bash', ['--noprofile', '--rcfile', rcFile, '-i'], {
       name: 'xterm-256color',
       cols: clampSize(size.cols, 100),
@@ -75,6 +78,7 @@ export class Terminals {
   }
 
   async closeAll(reason: string): Promise<number> {
+    this.closed = true;
     const all = [...this.sessions];
     await Promise.all(all.map((s) => this.end(s, reason)));
     return all.length;

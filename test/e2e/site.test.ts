@@ -247,3 +247,18 @@ test('on a narrow screen the guide and the workspace stack', async () => {
     await narrow.close();
   }
 });
+
+test('a page opened with a stale token says to open the printed link', async () => {
+  const stale = await browser.newPage();
+  try {
+    const url = new URL(site.server.url);
+    url.searchParams.set('token', 'from-an-earlier-launch');
+    url.pathname = `/labs/${lab}/`;
+    await stale.goto(url.href);
+    await stale.waitForSelector('#token-banner:not([hidden])', { timeout: 15_000 });
+    expect(await stale.textContent('#token-banner')).toContain('open the link that streamlab start');
+    await stale.screenshot({ path: path.join(artifactsDir, 'stale-token.png') });
+  } finally {
+    await stale.close();
+  }
+});
