@@ -77,9 +77,13 @@ export function mountTerminal(box: HTMLElement, lab: string, onStatus: (text: st
       attach = null;
       socket = null;
       hook.connected = false;
-      if (event.code === refusedCloseCode) showTokenProblem();
       const why = event.reason || (event.code === 1006 ? 'connection lost' : 'shell ended');
       onStatus(`Disconnected: ${why}`);
+      if (event.code === refusedCloseCode) {
+        showTokenProblem();
+        term.write(`\r\n\x1b[2m[${why}]\x1b[0m\r\n`);
+        return;
+      }
       term.write(`\r\n\x1b[2m[${why}; press Enter for a new shell]\x1b[0m\r\n`);
       waitingForEnter = true;
     });
