@@ -34,10 +34,6 @@ export class Terminals {
     this.binDir = binDir;
   }
 
-  get count(): number {
-    return this.sessions.size;
-  }
-
   async open(socket: WebSocket, lab: string, workspace: WorkspaceInfo, size: { cols?: number; rows?: number }): Promise<void> {
     await mkdir(historyDir, { recursive: true });
     // No new shells once closeAll ran: nothing would stop them.
@@ -52,12 +48,18 @@ export class Terminals {
     const session: Session = { lab, pty, socket };
     this.sessions.add(session);
 
+    let paused = false;
+    const resumeWhenDrained = () => {
+      if (socket.bufferedAmount > highWaterBytes / 4) return void setTimeout(resumeWhenDrained, 20);
+      paused = false;
+      pty.resume();
+    };
     pty.onData((data) => {
       if (socket.readyState !== socket.OPEN) return;
       socket.send(data);
-      if (socket.bufferedAmount > highWaterBytes) {
+      if (!paused && socket.bufferedAmount > highWaterBytes) {
+        paused = true;
         pty.pause();
-        const resumeWhenDrained = () => (socket.bufferedAmount > highWaterBytes / 4 ? setTimeout(resumeWhenDrained, 20) : pty.resume());
         setTimeout(resumeWhenDrained, 20);
       }
     });
