@@ -41,9 +41,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { brokers } = await startBroker({ provider: 'external' });
     log(`using KAFKA_BROKERS=${brokers.join(',')}`);
     project.provide('brokers', brokers);
+    project.provide('brokerControl', null);
     return async () => undefined;
   }
   await sweepAbandonedRuns();
+  // Any free port for this broker and the ones tests start: 9092 stays the learner's, and
+  // concurrent runs do not race each other for it.
+  process.env.STREAMLAB_BROKER_PORT ??= '0';
   const stateDir = path.join(runsDir, String(process.pid));
   await fs.promises.mkdir(stateDir, { recursive: true });
   await fs.promises.writeFile(ownerFile(stateDir), String(process.pid));
@@ -53,6 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // From here on KAFKA_BROKERS names this broker, so the stops below name their provider.
   process.env.KAFKA_BROKERS = broker.brokers.join(',');
   project.provide('brokers', broker.brokers);
+  project.provide('brokerControl', { provider: broker.provider, stateDir });
   // On Ctrl-C vitest exits without calling the teardown; only 'exit' handlers run, and they must
   // be synchronous, so the CLI stops the broker in a child process that this one waits for.
   const stopOnExit = () => {

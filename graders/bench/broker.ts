@@ -14,6 +14,8 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag === -1 ? 5 : Number(process.argv[runsFlag + 1]);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
 
+// Any free port: 9092 stays the learner's.
+process.env.STREAMLAB_BROKER_PORT ??= '0';
 const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'streamlab-bench-broker-'));
 const local = { provider: 'local' as const, stateDir };
 const topic = 'bench';

@@ -39,8 +39,8 @@ const ports = z.object({ broker: z.number().int(), controller: z.number().int() 
 
 // Only brokers streamlab runs are recorded; an external cluster is named by KAFKA_BROKERS alone.
 const recordSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('local'), brokers: brokerList, ports, pid: z.number().int(), classArchiveDraft: z.string().optional() }),
-  z.object({ provider: z.literal('docker'), brokers: brokerList, ports, containerId: z.string() }),
+  z.object({ provider: z.literal('local'), brokers: brokerList, ports, clusterId: z.string(), pid: z.number().int(), classArchiveDraft: z.string().optional() }),
+  z.object({ provider: z.literal('docker'), brokers: brokerList, ports, clusterId: z.string(), containerId: z.string() }),
 ]);
 
 export type BrokerRecord = z.infer<typeof recordSchema>;

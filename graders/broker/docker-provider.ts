@@ -53,7 +53,7 @@ async function isContainerRunning(client: ContainerRuntimeClient, containerId: s
 }
 
 async function waitUntilAnswering(client: ContainerRuntimeClient, record: DockerRecord, signal?: AbortSignal): Promise<void> {
-  const outcome = await waitForBroker(record.brokers, { alive: () => isContainerRunning(client, record.containerId), timeoutMs: START_TIMEOUT_MS, signal });
+  const outcome = await waitForBroker(record.brokers, { clusterId: record.clusterId, alive: () => isContainerRunning(client, record.containerId), timeoutMs: START_TIMEOUT_MS, signal });
   if (outcome !== 'ready') {
     throw new BrokerError(`the Kafka container ${record.containerId.slice(0, 12)} ${outcome === 'exited' ? 'stopped during startup' : 'does not answer'}; see \`docker logs ${record.containerId.slice(0, 12)}\``);
   }
@@ -65,6 +65,7 @@ async function createContainer(client: ContainerRuntimeClient, files: BrokerFile
   const loopback = runtimeHost === 'localhost' || runtimeHost === '127.0.0.1';
   const advertisedHost = loopback ? '127.0.0.1' : runtimeHost;
   const settings = singleNodeSettings(ports, { advertisedHost, bindHost: '0.0.0.0' });
+  const clusterId = newClusterId();
 
   class KafkaContainer extends GenericContainer {
     constructor() {
@@ -79,7 +80,7 @@ async function createContainer(client: ContainerRuntimeClient, files: BrokerFile
   const container = await new KafkaContainer()
     .withEnvironment({
       ...asKafkaEnvironment(settings),
-      CLUSTER_ID: newClusterId(),
+      CLUSTER_ID: clusterId,
       KAFKA_HEAP_OPTS: BROKER_HEAP_FLAGS.join(' '),
       KAFKA_JVM_PERFORMANCE_OPTS: BROKER_RUNTIME_FLAGS.join(' '),
     })
@@ -88,7 +89,7 @@ async function createContainer(client: ContainerRuntimeClient, files: BrokerFile
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(START_TIMEOUT_MS)
     .start();
-  return { provider: 'docker', brokers: [`${advertisedHost}:${ports.broker}`], ports, containerId: container.getId() };
+  return { provider: 'docker', brokers: [`${advertisedHost}:${ports.broker}`], ports, clusterId, containerId: container.getId() };
 }
 
 export const dockerProvider: Provider = {
@@ -136,7 +137,7 @@ export const dockerProvider: Provider = {
   async status({ files }): Promise<BrokerInfo> {
     const record = dockerRecord(files);
     if (!record) return { provider: 'docker', brokers: [], running: false };
-    const running = (await isContainerRunning(await runtimeClient(), record.containerId)) && (await answersMetadata(record.brokers));
+    const running = (await isContainerRunning(await runtimeClient(), record.containerId)) && (await answersMetadata(record.brokers, record.clusterId));
     return { provider: 'docker', brokers: record.brokers, running };
   },
 

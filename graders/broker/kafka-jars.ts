@@ -90,7 +90,7 @@ export async function ensureKafkaJars(options: { onProgress?: (message: string) 
     if (done) return done;
     const availability = await jarsAvailability();
     if (!availability.ok) throw new BrokerError(`${availability.reason}: ${availability.fix}`);
-    onProgress?.(`first start: downloading Apache Kafka ${KAFKA_VERSION} (about 45 MB) from Maven Central with Maven into ${files.libs}`);
+    onProgress?.(`first start: downloading Apache Kafka ${KAFKA_VERSION} (about 65 MB with Maven's own plugins) from Maven Central with Maven into ${files.libs}`);
     await fs.promises.rm(files.libs, { recursive: true, force: true });
     const maven = execa(
       'mvn',

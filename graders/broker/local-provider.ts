@@ -78,18 +78,27 @@ async function storageTemplate(java: JavaRuntime, jars: KafkaJars): Promise<stri
   });
 }
 
-/** Gives a new broker formatted storage; later starts keep their data. */
-async function ensureStorage(files: BrokerFiles, java: JavaRuntime, jars: KafkaJars): Promise<void> {
-  if (fs.existsSync(path.join(files.data, 'meta.properties'))) return;
-  await fs.promises.rm(files.data, { recursive: true, force: true });
-  await fs.promises.cp(path.join(await storageTemplate(java, jars), 'data'), files.data, { recursive: true });
+/** Gives a new broker formatted storage (later starts keep their data); returns its cluster id. */
+async function ensureStorage(files: BrokerFiles, java: JavaRuntime, jars: KafkaJars): Promise<string> {
+  const meta = path.join(files.data, 'meta.properties');
+  if (!fs.existsSync(meta)) {
+    await fs.promises.rm(files.data, { recursive: true, force: true });
+    await fs.promises.cp(path.join(await storageTemplate(java, jars), 'data'), files.data, { recursive: true });
+    // Every copy gets ids of its own, so that readiness checks can tell this broker from another
+    // one answering on the same port (empty storage holds them nowhere else).
+    const template = await fs.promises.readFile(meta, 'utf8');
+    await fs.promises.writeFile(meta, template.replace(/^cluster\.id=.*$/m, `cluster.id=${newClusterId()}`).replace(/^directory\.id=.*$/m, `directory.id=${newClusterId()}`));
+  }
+  const clusterId = /^cluster\.id=(\S+)$/m.exec(await fs.promises.readFile(meta, 'utf8'))?.[1];
+  if (!clusterId) throw new BrokerError(`${meta} names no cluster.id: delete ${files.data} to start again with empty storage`);
+  return clusterId;
 }
 
 /** Writes the config, starts the JVM detached and waits until it answers. */
 async function launch(context: ProviderContext, java: JavaRuntime, jars: KafkaJars, ports: NodePorts): Promise<BrokerInfo> {
   const { files, onProgress, signal } = context;
   await writeConfig(files, ports);
-  await ensureStorage(files, java, jars);
+  const clusterId = await ensureStorage(files, java, jars);
   const sharing = classSharing(jars, java);
   const log = await fs.promises.open(files.log, 'w');
   const jvm = spawn(java.command, [...BROKER_JVM_FLAGS, ...sharing.flags, `-Dlog4j2.configurationFile=${files.log4jConfig}`, '-cp', jars.classpath, 'kafka.Kafka', files.serverProperties], {
@@ -102,7 +111,7 @@ async function launch(context: ProviderContext, java: JavaRuntime, jars: KafkaJa
   const pid = jvm.pid;
   if (pid === undefined) throw new BrokerError(`could not start ${java.command}: ${await new Promise((resolve) => jvm.once('error', resolve))}`);
   const brokers = [`127.0.0.1:${ports.broker}`];
-  const record: LocalRecord = { provider: 'local', brokers, ports, pid, ...(sharing.draft ? { classArchiveDraft: sharing.draft } : {}) };
+  const record: LocalRecord = { provider: 'local', brokers, ports, clusterId, pid, ...(sharing.draft ? { classArchiveDraft: sharing.draft } : {}) };
   await writeRecord(files, record);
   onProgress(`started Kafka ${KAFKA_VERSION} (pid ${pid}) on ${brokers[0]}; waiting until it answers (log: ${files.log})`);
   const abandon = async () => {
@@ -111,7 +120,7 @@ async function launch(context: ProviderContext, java: JavaRuntime, jars: KafkaJa
   };
   let outcome: Awaited<ReturnType<typeof waitForBroker>>;
   try {
-    outcome = await waitForBroker(brokers, { alive: () => isRunning(files, record), timeoutMs: START_TIMEOUT_MS, signal });
+    outcome = await waitForBroker(brokers, { clusterId, alive: () => isRunning(files, record), timeoutMs: START_TIMEOUT_MS, signal });
   } catch (err) {
     await abandon();
     throw err;
@@ -139,7 +148,7 @@ export const localProvider: Provider = {
       const record = localRecord(files);
       if (record && isRunning(files, record)) {
         // Running already; it may still be starting if another command launched it just now.
-        const outcome = await waitForBroker(record.brokers, { alive: () => isRunning(files, record), timeoutMs: START_TIMEOUT_MS, signal });
+        const outcome = await waitForBroker(record.brokers, { clusterId: record.clusterId, alive: () => isRunning(files, record), timeoutMs: START_TIMEOUT_MS, signal });
         if (outcome === 'ready') return { provider: 'local', brokers: record.brokers, running: true, pid: record.pid, logFile: files.log, reused: true };
         if (outcome === 'timed out') {
           throw new BrokerError(`the broker (pid ${record.pid}) is running but does not answer on ${record.brokers.join(',')}; run \`streamlab broker stop\` and start again. Last lines of ${files.log}:\n${logTail(files.log)}`);
@@ -166,7 +175,7 @@ export const localProvider: Provider = {
     const record = localRecord(files);
     if (!record) return { provider: 'local', brokers: [], running: false };
     const alive = isRunning(files, record);
-    const running = alive && (await answersMetadata(record.brokers));
+    const running = alive && (await answersMetadata(record.brokers, record.clusterId));
     return { provider: 'local', brokers: record.brokers, running, ...(alive ? { pid: record.pid } : {}), logFile: files.log };
   },
 

@@ -2,6 +2,7 @@
 // wrappers stay valid), else the conventional 9092/9093; a busy port falls back to a free one and
 // says so. A port pinned with STREAMLAB_BROKER_PORT, or the recorded one on a restart (clients
 // must find the broker where it was), is never replaced: busy means a specific error.
+// STREAMLAB_BROKER_PORT=0 skips 9092/9093 (test runs and benches leave those to the learner).
 import fs from 'node:fs';
 import net from 'node:net';
 import { BrokerError } from './errors.ts';
@@ -58,8 +59,8 @@ function pinnedBrokerPort(env: NodeJS.ProcessEnv = process.env): number | undefi
   const text = env.STREAMLAB_BROKER_PORT;
   if (text === undefined || text === '') return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new BrokerError(`STREAMLAB_BROKER_PORT must be a port number (1-65535), not "${text}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new BrokerError(`STREAMLAB_BROKER_PORT must be a port number (1-65535, or 0 for any free port), not "${text}"`);
   }
   return port;
 }
@@ -86,10 +87,16 @@ export async function choosePorts(options: { recorded?: NodePorts; exact?: boole
     return recorded;
   }
   const pinned = pinnedBrokerPort();
-  if (pinned !== undefined && !(await isPortFree(pinned))) throw busy(pinned, 'it was chosen with STREAMLAB_BROKER_PORT');
-  const wanted = pinned ?? recorded?.broker ?? DEFAULT_PORTS.broker;
-  const broker = pinned ?? (await firstFree([recorded?.broker, DEFAULT_PORTS.broker], [])) ?? (await freePort([]));
-  if (broker !== wanted) onProgress?.(`port ${wanted} is in use; the broker listens on ${broker} instead`);
-  const controller = (await firstFree([recorded?.controller, DEFAULT_PORTS.controller], [broker])) ?? (await freePort([broker]));
+  const defaults: Partial<NodePorts> = pinned === 0 ? {} : DEFAULT_PORTS;
+  let broker: number;
+  if (pinned) {
+    if (!(await isPortFree(pinned))) throw busy(pinned, 'it was chosen with STREAMLAB_BROKER_PORT');
+    broker = pinned;
+  } else {
+    const wanted = recorded?.broker ?? defaults.broker;
+    broker = (await firstFree([wanted, defaults.broker], [])) ?? (await freePort([]));
+    if (wanted !== undefined && broker !== wanted) onProgress?.(`port ${wanted} is in use; the broker listens on ${broker} instead`);
+  }
+  const controller = (await firstFree([recorded?.controller, defaults.controller], [broker])) ?? (await freePort([broker]));
   return { broker, controller };
 }

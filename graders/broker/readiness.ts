@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectKafka } from '../kafka/client.ts';
 
-/** Whether the cluster at `brokers` answers a metadata request now. */
-export async function answersMetadata(brokers: string[]): Promise<boolean> {
+/** Whether the cluster at `brokers` answers a metadata request now, and when `clusterId` is
+ *  given, whether it is that cluster: another broker may have taken the port of one that died. */
+export async function answersMetadata(brokers: string[], clusterId?: string): Promise<boolean> {
   const client = connectKafka(brokers, { clientId: 'streamlab-probe', connectionTimeoutMs: 1000, retries: 0 });
   try {
-    await client.ping();
-    return true;
+    const answering = await client.clusterId();
+    return clusterId === undefined || answering === clusterId;
   } catch {
     return false;
   } finally {
@@ -17,12 +18,16 @@ export async function answersMetadata(brokers: string[]): Promise<boolean> {
   }
 }
 
-/** Polls until the broker answers, its process is gone (`alive` turns false) or time runs out. */
-export async function waitForBroker(brokers: string[], options: { alive: () => boolean | Promise<boolean>; timeoutMs: number; signal?: AbortSignal }): Promise<'ready' | 'exited' | 'timed out'> {
+/** Polls until the broker (cluster `clusterId`, when given) answers, its process is gone (`alive`
+ *  turns false) or time runs out. */
+export async function waitForBroker(
+  brokers: string[],
+  options: { clusterId?: string; alive: () => boolean | Promise<boolean>; timeoutMs: number; signal?: AbortSignal },
+): Promise<'ready' | 'exited' | 'timed out'> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     options.signal?.throwIfAborted();
-    if (await answersMetadata(brokers)) return 'ready';
+    if (await answersMetadata(brokers, options.clusterId)) return 'ready';
     if (!(await options.alive())) return 'exited';
     if (Date.now() >= deadline) return 'timed out';
     await sleep(150);

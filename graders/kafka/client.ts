@@ -132,6 +132,11 @@ export class KafkaClient {
     return cluster.brokers.length;
   }
 
+  /** The id of the cluster that answers (tells one broker on a port from another). */
+  async clusterId(): Promise<string> {
+    return (await (await this.adminClient()).describeCluster()).clusterId;
+  }
+
   async createTopics(specs: TopicSpec[]): Promise<void> {
     const admin = await this.adminClient();
     await admin.createTopics({

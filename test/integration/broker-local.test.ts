@@ -43,7 +43,8 @@ afterAll(async () => {
 describe('local broker provider', () => {
   it('starts one broker when two starts race, and the second reuses it', async () => {
     const progress: string[] = [];
-    const [a, b] = await Promise.all([startBroker({ ...local(), onProgress: (m) => progress.push(m) }), startBroker(local())]);
+    const onProgress = (message: string) => progress.push(message);
+    const [a, b] = await Promise.all([startBroker({ ...local(), onProgress }), startBroker({ ...local(), onProgress })]);
     expect([a.reused, b.reused].sort()).toEqual([false, true]);
     expect(a.pid).toBe(b.pid);
     expect(a.brokers).toEqual(b.brokers);
@@ -64,6 +65,14 @@ describe('local broker provider', () => {
     expect(await appendAndRead(after, 'two')).toEqual(['one', 'two']);
   });
 
+  it('restarts after a clean SIGTERM shutdown on the same address, with the data kept', async () => {
+    const before = await brokerStatus(local());
+    const after = await restartBroker({ ...local(), kill: 'SIGTERM' });
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.brokers).toEqual(before.brokers);
+    expect(await appendAndRead(after, 'three')).toEqual(['one', 'two', 'three']);
+  });
+
   it('stops with SIGTERM and leaves no process behind; a second stop does nothing', async () => {
     const { pid } = await brokerStatus(local());
     await stopBroker(local());
@@ -82,7 +91,7 @@ describe('local broker provider', () => {
     const info = await startBroker(local());
     expect(info.reused).toBe(false);
     expect(info.pid).not.toBe(process.pid);
-    expect(await appendAndRead(info, 'three')).toEqual(['one', 'two', 'three']);
+    expect(await appendAndRead(info, 'four')).toEqual(['one', 'two', 'three', 'four']);
   });
 
   it('notices a broker killed behind its back and starts it again on the same port', async () => {
@@ -92,7 +101,7 @@ describe('local broker provider', () => {
     expect(await brokerStatus(local())).toMatchObject({ running: false, brokers: before.brokers });
     const info = await startBroker(local());
     expect(info).toMatchObject({ reused: false, brokers: before.brokers });
-    expect(await appendAndRead(info, 'four')).toEqual(['one', 'two', 'three', 'four']);
+    expect(await appendAndRead(info, 'five')).toEqual(['one', 'two', 'three', 'four', 'five']);
   });
 
   it('moves to a free port when its port is taken, and says so', async () => {
@@ -106,7 +115,7 @@ describe('local broker provider', () => {
       const info = await startBroker({ ...local(), onProgress: (m) => progress.push(m) });
       expect(info.brokers).not.toEqual(before.brokers);
       expect(progress).toContain(`port ${port} is in use; the broker listens on ${info.brokers[0]?.split(':')[1]} instead`);
-      expect(await appendAndRead(info, 'five')).toEqual(['one', 'two', 'three', 'four', 'five']);
+      expect(await appendAndRead(info, 'six')).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
     } finally {
       squatter.close();
     }
