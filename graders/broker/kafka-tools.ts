@@ -13,7 +13,7 @@ import { findJava } from './java.ts';
 import { PERF_TOOL_JVM_FLAGS, TOOL_JVM_FLAGS } from './jvm-flags.ts';
 import { cachedKafkaJars, ensureKafkaJars, type KafkaJars } from './kafka-jars.ts';
 import type { BrokerInfo } from './provider.ts';
-import { requestedProvider } from './select-provider.ts';
+import { settledProvider } from './select-provider.ts';
 
 interface ToolSpec {
   /** Main class in the Kafka 4.3.1 jars (kafka-tools, or kafka_2.13 for ConfigCommand). */
@@ -82,12 +82,12 @@ function jvmTarget(brokers: string[], java: string): ToolTarget {
 
 /** The broker the tools should talk to now: the same choice the broker commands make. */
 function currentTarget(files: BrokerFiles): ToolTarget {
-  const requested = requestedProvider();
+  const provider = settledProvider(undefined, files);
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  if (requested === 'external') return jvmTarget(externalBrokers(), java);
+  if (provider === 'external') return jvmTarget(externalBrokers(), java);
   const record = readRecord(files);
-  if (!record || (requested !== undefined && record.provider !== requested)) {
-    throw new BrokerError(`no ${requested ? `${requested} ` : ''}broker has been started in ${files.stateDir}: run \`streamlab broker start\` first`);
+  if (!record || record.provider !== provider) {
+    throw new BrokerError(`no ${provider ? `${provider} ` : ''}broker has been started in ${files.stateDir}: run \`streamlab broker start\` first`);
   }
   if (record.provider === 'docker') return { kind: 'container', brokers: [`127.0.0.1:${record.ports.broker}`], containerId: record.containerId };
   return jvmTarget(record.brokers, java);

@@ -1,10 +1,11 @@
 // Which provider a command acts on (DESIGN.md §3). In order: --provider, STREAMLAB_BROKER,
-// KAFKA_BROKERS (external), the provider that last ran a broker in this state dir (so that a
-// learner's broker stays where it is), else the first available of external, docker, local.
+// KAFKA_BROKERS (external, unless it names the broker streamlab runs in this state dir, as in the
+// lab terminal), the provider that last ran a broker in this state dir (so that a learner's
+// broker stays where it is), else the first available of external, docker, local.
 import { readRecord, type BrokerFiles } from './broker-files.ts';
 import { dockerProvider } from './docker-provider.ts';
 import { BrokerError } from './errors.ts';
-import { externalProvider } from './external-provider.ts';
+import { externalBrokers, externalProvider } from './external-provider.ts';
 import { localProvider } from './local-provider.ts';
 import { PROVIDER_NAMES, type Provider, type ProviderName } from './provider.ts';
 
@@ -20,16 +21,15 @@ function parseProviderName(text: string, source: string): ProviderName {
   return text;
 }
 
-/** The provider the user asked for, if any. */
-export function requestedProvider(requested?: ProviderName, env: NodeJS.ProcessEnv = process.env): ProviderName | undefined {
-  if (requested) return requested;
-  if (env.STREAMLAB_BROKER) return parseProviderName(env.STREAMLAB_BROKER, 'STREAMLAB_BROKER');
-  return env.KAFKA_BROKERS ? 'external' : undefined;
-}
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((broker) => b.includes(broker));
 
 /** The provider asked for or last used here, without probing anything; undefined when neither. */
 export function settledProvider(requested: ProviderName | undefined, files: BrokerFiles): ProviderName | undefined {
-  return requestedProvider(requested) ?? readRecord(files)?.provider;
+  if (requested) return requested;
+  if (process.env.STREAMLAB_BROKER) return parseProviderName(process.env.STREAMLAB_BROKER, 'STREAMLAB_BROKER');
+  const record = readRecord(files);
+  if (process.env.KAFKA_BROKERS) return record && sameSet(record.brokers, externalBrokers()) ? record.provider : 'external';
+  return record?.provider;
 }
 
 export function providerNamed(name: ProviderName): Provider {

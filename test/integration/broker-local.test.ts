@@ -56,6 +56,20 @@ describe('local broker provider', () => {
     expect(again).toMatchObject({ reused: true, pid: a.pid });
   });
 
+  it('takes KAFKA_BROKERS naming this broker (as in the lab terminal) for this broker, and any other address for an external one', async () => {
+    const { brokers } = await brokerStatus(local());
+    const previous = process.env.KAFKA_BROKERS;
+    try {
+      process.env.KAFKA_BROKERS = brokers.join(',');
+      expect(await brokerStatus({ stateDir })).toMatchObject({ provider: 'local', running: true });
+      process.env.KAFKA_BROKERS = '127.0.0.1:1';
+      expect(await brokerStatus({ stateDir })).toEqual({ provider: 'external', brokers: ['127.0.0.1:1'], running: false });
+    } finally {
+      if (previous === undefined) delete process.env.KAFKA_BROKERS;
+      else process.env.KAFKA_BROKERS = previous;
+    }
+  });
+
   it('restarts after a SIGKILL on the same address, with the data kept', async () => {
     const before = await brokerStatus(local());
     const after = await restartBroker({ ...local(), kill: 'SIGKILL' });
