@@ -2,7 +2,6 @@
 // launch's token, or from another Origin (403 with the reason / close 4403 with the reason), and
 // accept the same request with both.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { testBrokers } from '../broker.ts';
 import WebSocket from 'ws';
 import { startTestSite, useTestStateDir, type TestSite } from './site-harness.ts';
 
@@ -13,6 +12,8 @@ let token: string;
 
 beforeAll(async () => {
   state = await useTestStateDir();
+  // test/broker.ts loads graders modules, which read the state folder once: import it after.
+  const { testBrokers } = await import('../broker.ts');
   site = await startTestSite(testBrokers(), state.stateDir);
   base = new URL(site.server.url).origin;
   token = site.server.token;

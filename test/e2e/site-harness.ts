@@ -45,6 +45,11 @@ export async function useTestStateDir(): Promise<{ stateDir: string; remove(): P
  *  in the state folder of `useTestStateDir`. */
 export async function startTestSite(brokers: string[], stateDir: string): Promise<TestSite> {
   if (process.env.STREAMLAB_STATE_DIR !== stateDir) throw new Error('call useTestStateDir() before startTestSite()');
+  // A learner's workspace must never be touched: check the state folder the modules actually use.
+  const paths = await import('../../graders/paths.ts');
+  if (paths.stateDir !== stateDir) {
+    throw new Error(`graders/paths.ts was loaded before useTestStateDir() (its stateDir is ${paths.stateDir}); import streamlab modules only after it`);
+  }
   const { buildNeeded, buildSite } = await import('../../site/server/site-build.ts');
   if (await buildNeeded()) await buildSite();
   const { writeToolWrappers } = await import('../../graders/broker/index.ts');

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { isRunning } from '../../site/server/process-tree.ts';
-import { testBrokers } from '../broker.ts';
 import { artifactsDir, launchChromium, startTestSite, terminalText, useTestStateDir, type TestSite } from './site-harness.ts';
 
 const lab = 'clickstream';
@@ -22,9 +21,12 @@ let topicPrefix: string;
 
 beforeAll(async () => {
   state = await useTestStateDir();
+  // test/broker.ts loads graders modules, which read the state folder once: import it after.
+  const { testBrokers } = await import('../broker.ts');
   site = await startTestSite(testBrokers(), state.stateDir);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // One context for the main page and its second tab: they share the session cookie.
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await mkdir(artifactsDir, { recursive: true });
 });
 
@@ -200,6 +202,25 @@ test('Reset moves the workspace to a backup and starts again from the starter wi
   topicPrefix = newPrefix;
   // A pass stays a pass.
   expect(await page.locator('#lab-status').textContent()).toBe('passed');
+});
+
+test('two tabs get two shells in the same workspace', async () => {
+  const second = await page.context().newPage();
+  try {
+    await second.goto(page.url());
+    await waitForShell(second);
+    for (const tab of [page, second]) await typeCommand('echo "shell=$$ dir=$PWD"', tab);
+    const shells = await Promise.all(
+      [page, second].map(async (tab) => {
+        await expect.poll(() => outputOf('echo "shell=$$ dir=$PWD"', tab)).toMatch(/shell=\d+ dir=/);
+        return /shell=(\d+) dir=(\S+)/.exec(await outputOf('echo "shell=$$ dir=$PWD"', tab))?.slice(1);
+      }),
+    );
+    expect(shells[0]?.[0]).not.toBe(shells[1]?.[0]);
+    expect(shells.map((s) => s?.[1])).toEqual([workspaceDir, workspaceDir]);
+  } finally {
+    await second.close();
+  }
 });
 
 test('a reload gets a new shell in the same workspace; closing the page ends the shell and its jobs', async () => {

@@ -7,14 +7,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { isRunning } from '../../site/server/process-tree.ts';
-import { testBrokers } from '../broker.ts';
 import { deleteWorkspaceTopics, useTestStateDir } from './site-harness.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 let state: Awaited<ReturnType<typeof useTestStateDir>>;
 
+let brokers: string[];
+
 beforeAll(async () => {
   state = await useTestStateDir();
+  // test/broker.ts loads graders modules, which read the state folder once: import it after.
+  brokers = (await import('../broker.ts')).testBrokers();
   // Build once here, so the launches below do not each say they are building.
   const { buildNeeded, buildSite } = await import('../../site/server/site-build.ts');
   if (await buildNeeded()) await buildSite();
@@ -22,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!state) return;
-  await deleteWorkspaceTopics(state.stateDir, testBrokers());
+  await deleteWorkspaceTopics(state.stateDir, brokers);
   await state.remove();
 });
 
@@ -34,7 +37,7 @@ interface Launch {
 
 function launch(args: string[]): Launch {
   const child = spawn(process.execPath, [path.join(repoRoot, 'graders', 'cli', 'bin.mjs'), 'start', ...args], {
-    env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), STREAMLAB_STATE_DIR: state.stateDir, NO_COLOR: '1' },
+    env: { ...process.env, KAFKA_BROKERS: brokers.join(','), STREAMLAB_STATE_DIR: state.stateDir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
