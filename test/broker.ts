@@ -1,7 +1,7 @@
 // What tests use to reach the run's broker (started once by test/global-setup.ts).
 import crypto from 'node:crypto';
 import { inject } from 'vitest';
-import { restartBroker, type KillSignal, type ProviderName } from '../graders/broker/index.ts';
+import type { KillSignal, ProviderName } from '../graders/broker/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +22,9 @@ export function testBrokers(): string[] {
 export async function restartTestBroker(kill: KillSignal = 'SIGKILL'): Promise<void> {
   const control = inject('brokerControl');
   if (!control) throw new Error('the test broker is external (KAFKA_BROKERS): only a broker the test run started can be restarted');
+  // Loaded here: the broker module reads graders/paths.ts, which fixes the state dir when first
+  // imported, and tests that choose their own state dir import this file before doing so.
+  const { restartBroker } = await import('../graders/broker/index.ts');
   await restartBroker({ ...control, kill });
 }
 
