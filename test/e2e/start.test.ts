@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { isRunning } from '../../site/server/process-tree.ts';
 import { deleteWorkspaceTopics, useTestStateDir } from './site-harness.ts';
@@ -35,6 +35,17 @@ interface Launch {
   exited: Promise<number | null>;
 }
 
+const launched = new Set<Launch>();
+
+// A test that fails midway still stops the server it launched (and so the shells it started).
+afterEach(async () => {
+  for (const run of launched) {
+    run.child.kill('SIGTERM');
+    await run.exited;
+  }
+  launched.clear();
+});
+
 function launch(args: string[]): Launch {
   const child = spawn(process.execPath, [path.join(repoRoot, 'graders', 'cli', 'bin.mjs'), 'start', ...args], {
     env: { ...process.env, KAFKA_BROKERS: brokers.join(','), STREAMLAB_STATE_DIR: state.stateDir, NO_COLOR: '1' },
@@ -44,7 +55,9 @@ function launch(args: string[]): Launch {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const run = { child, output: () => output, exited };
+  launched.add(run);
+  return run;
 }
 
 async function freePort(): Promise<number> {
