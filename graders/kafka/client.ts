@@ -84,6 +84,21 @@ const quietLogs: logCreator = () => ({ namespace, level, log }) => {
   if (level <= configuredLevel) process.stderr.write(`[kafkajs ${namespace}] ${log.message} ${JSON.stringify(log)}\n`);
 };
 
+/** Retries an admin read on errors Kafka marks retriable. kafkajs's offset lookups retry only an
+ *  unknown topic and give up on others, such as "not the leader" from a broker whose metadata has
+ *  not yet caught up with a topic created a moment ago. */
+async function retryRetriable<T>(read: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 const toText = (b: Buffer | null | undefined): string | null => (b == null ? null : b.toString('utf8'));
 
 // Event times are synthetic and may lie years ahead (scenarios shifted to 2040 catch wall-clock
@@ -184,13 +199,15 @@ export class KafkaClient {
   /** Per partition: the first offset and the end offset (the last stable offset, which is where a
    *  read_committed reader stops). */
   async endOffsets(topic: string): Promise<{ partition: number; low: string; end: string }[]> {
-    const offsets = await (await this.adminClient()).fetchTopicOffsets(topic);
+    const admin = await this.adminClient();
+    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({ partition: o.partition, low: o.low, end: o.high })).sort((a, b) => a.partition - b.partition);
   }
 
   /** The offsets a consumer group has committed for a topic (-1 where none). */
   async groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
-    const result = await (await this.adminClient()).fetchOffsets({ groupId, topics: [topic] });
+    const admin = await this.adminClient();
+    const result = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     return (result[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
   }
 
