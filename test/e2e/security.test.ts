@@ -3,25 +3,20 @@
 // accept the same request with both.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { startTestSite, useTestStateDir, type TestSite } from './site-harness.ts';
+import { startTestSiteOnTestBroker, type TestSite } from './site-harness.ts';
 
-let state: Awaited<ReturnType<typeof useTestStateDir>>;
 let site: TestSite;
 let base: string;
 let token: string;
 
 beforeAll(async () => {
-  state = await useTestStateDir();
-  // test/broker.ts loads graders modules, which read the state folder once: import it after.
-  const { testBrokers } = await import('../broker.ts');
-  site = await startTestSite(testBrokers(), state.stateDir);
+  site = await startTestSiteOnTestBroker();
   base = new URL(site.server.url).origin;
   token = site.server.token;
 });
 
 afterAll(async () => {
   await site?.stop();
-  await state?.remove();
 });
 
 const post = (route: string, headers: Record<string, string>) => fetch(`${base}${route}`, { method: 'POST', headers });

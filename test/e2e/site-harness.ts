@@ -67,6 +67,30 @@ export async function startTestSite(brokers: string[], stateDir: string): Promis
   };
 }
 
+/** `startTestSite` against the tests' broker (test/global-setup.ts) in a fresh state folder of its
+ *  own; `stop` also deletes that folder. */
+export async function startTestSiteOnTestBroker(): Promise<TestSite> {
+  const state = await useTestStateDir();
+  try {
+    // test/broker.ts loads graders modules, which read the state folder once: import it after.
+    const { testBrokers } = await import('../broker.ts');
+    const site = await startTestSite(testBrokers(), state.stateDir);
+    return {
+      ...site,
+      stop: async () => {
+        try {
+          await site.stop();
+        } finally {
+          await state.remove();
+        }
+      },
+    };
+  } catch (error) {
+    await state.remove();
+    throw error;
+  }
+}
+
 /** Deletes the topics of the workspaces in `stateDir`: ws.<lab>.<id>.<topic>, the ids being in
  *  workspaces/<lab>.json. */
 export async function deleteWorkspaceTopics(stateDir: string, brokers: string[]): Promise<void> {

@@ -7,12 +7,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { isRunning } from '../../site/server/process-tree.ts';
-import { artifactsDir, launchChromium, startTestSite, terminalText, useTestStateDir, type TestSite } from './site-harness.ts';
+import { artifactsDir, launchChromium, startTestSiteOnTestBroker, terminalText, type TestSite } from './site-harness.ts';
 
 const lab = 'clickstream';
 const gradingTimeout = 10 * 60_000;
 
-let state: Awaited<ReturnType<typeof useTestStateDir>>;
 let site: TestSite;
 let browser: Browser;
 let page: Page;
@@ -20,10 +19,7 @@ let workspaceDir: string;
 let topicPrefix: string;
 
 beforeAll(async () => {
-  state = await useTestStateDir();
-  // test/broker.ts loads graders modules, which read the state folder once: import it after.
-  const { testBrokers } = await import('../broker.ts');
-  site = await startTestSite(testBrokers(), state.stateDir);
+  site = await startTestSiteOnTestBroker();
   browser = await launchChromium();
   // One context for the main page and its second tab: they share the session cookie.
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -33,7 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
-  await state?.remove();
 });
 
 const shot = (name: string, target: Page = page) => target.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
