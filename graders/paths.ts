@@ -11,6 +11,3 @@ export const stateDir = path.resolve(process.env.STREAMLAB_STATE_DIR ?? path.joi
 
 /** The folder of lab definitions. */
 export const labsDir = path.join(repoRoot, 'labs');
-
-/** Wrappers for the Kafka CLI tools and `streamlab`, put on the learner terminal's PATH. */
-export const binDir = path.join(stateDir, 'bin');
