@@ -62,25 +62,29 @@ export async function gradeSubmission(options: GradeOptions): Promise<GradeRepor
   try {
     lab = await loadLab(options.lab);
   } catch (err) {
-    return errorReport(options, (err as Error).message);
+    return finishReport(options, options.lab, new Date(), [], (err as Error).message);
   }
   return gradeLab(lab, options);
 }
 
-function errorReport(options: GradeOptions, error: string, scenarios: ScenarioResult[] = [], startedAt = new Date()): GradeReport {
+/** The report of a grade, announced as its `end` event; `error` says why it stopped early (the
+ *  scenarios then are those run so far). */
+function finishReport(options: GradeOptions, lab: string, startedAt: Date, scenarios: ScenarioResult[], error: string | null = null): GradeReport {
   const seed = options.seed ?? DEFAULT_SEED;
   const submission = displayPath(options.submissionDir);
+  const asked = [...new Set(options.scenarios)];
+  const verdict = error !== null || scenarios.some((r) => r.verdict === 'error') ? 'error' : scenarios.every((r) => r.verdict === 'pass') ? 'pass' : 'fail';
   const report: GradeReport = {
     schemaVersion: 1,
-    lab: options.lab,
-    verdict: 'error',
+    lab,
+    verdict,
     seed,
     submission,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     scenarios,
     error,
-    replay: replayCommand(options.lab, submission, seed, options.cmd, options.scenarios?.length === 1 ? options.scenarios[0] : undefined),
+    replay: replayCommand(lab, submission, seed, options.cmd, asked.length === 1 ? asked[0] : undefined),
   };
   options.onProgress?.({ type: 'end', report });
   return report;
@@ -145,10 +149,10 @@ async function runPipelined(runs: ScenarioRun[], options: GradeOptions, results:
 export async function gradeLab(lab: LabDefinition, options: GradeOptions): Promise<GradeReport> {
   const startedAt = new Date();
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) return errorReport(options, `--seed must be a non-negative integer, got ${seed}`, [], startedAt);
+  if (!Number.isSafeInteger(seed) || seed < 0) return finishReport(options, lab.slug, startedAt, [], `--seed must be a non-negative integer, got ${seed}`);
   const known = lab.scenarios.map((s) => s.name);
   const unknown = (options.scenarios ?? []).filter((name) => !known.includes(name));
-  if (unknown.length > 0) return errorReport(options, `unknown scenario ${unknown.join(', ')}; ${lab.slug} has ${known.join(', ')}`, [], startedAt);
+  if (unknown.length > 0) return finishReport(options, lab.slug, startedAt, [], `unknown scenario ${unknown.join(', ')}; ${lab.slug} has ${known.join(', ')}`);
   const selected = options.scenarios?.length ? lab.scenarios.filter((s) => options.scenarios?.includes(s.name)) : lab.scenarios;
 
   const submission = displayPath(options.submissionDir);
@@ -190,24 +194,10 @@ export async function gradeLab(lab: LabDefinition, options: GradeOptions): Promi
     await runPipelined(runs, options, results);
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason ?? err;
-    return errorReport({ ...options, lab: lab.slug }, (err as Error).message, results, startedAt);
+    return finishReport(options, lab.slug, startedAt, results, (err as Error).message);
   } finally {
     await mutant?.remove();
   }
 
-  const verdict = results.some((r) => r.verdict === 'error') ? 'error' : results.every((r) => r.verdict === 'pass') ? 'pass' : 'fail';
-  const report: GradeReport = {
-    schemaVersion: 1,
-    lab: lab.slug,
-    verdict,
-    seed,
-    submission,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-    scenarios: results,
-    error: null,
-    replay: replayCommand(lab.slug, submission, seed, options.cmd, selected.length === 1 && options.scenarios?.length ? selected[0]?.name : undefined),
-  };
-  options.onProgress?.({ type: 'end', report });
-  return report;
+  return finishReport(options, lab.slug, startedAt, results);
 }
