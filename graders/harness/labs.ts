@@ -15,7 +15,7 @@ export interface LabEntry extends LabFrontmatter {
 }
 
 /** An unknown lab or a grader.ts that does not load or does not export a lab definition. */
-export class LabError extends Error {
+class LabError extends Error {
   override name = 'LabError';
 }
 

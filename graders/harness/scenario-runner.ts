@@ -35,7 +35,7 @@ export interface RunnerTiming {
   pollMs: number;
 }
 
-export const defaultTiming: RunnerTiming = {
+const defaultTiming: RunnerTiming = {
   scenarioTimeoutMs: 60_000,
   neverConsumedMs: 20_000,
   hungMs: 10_000,

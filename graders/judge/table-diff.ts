@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ExpectedWindow, OutputRow, RowDraft } from './types.ts';
 
 /** "count 4 (expected 3)" for plain objects, the whole values otherwise. */
-export function describeDifference(expected: unknown, actual: unknown): string {
+function describeDifference(expected: unknown, actual: unknown): string {
   const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isRecord(expected) || !isRecord(actual)) return `${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
   const fields = Object.keys(expected).filter((field) => !isDeepStrictEqual(expected[field], actual[field]));

@@ -56,7 +56,7 @@ const isEventTime = (ts: unknown): ts is number => Number.isSafeInteger(ts);
 
 /** Classifies a record by its key and value (DESIGN.md §5, §7); checked by hand, not with zod,
  *  because the high-volume scenario parses 100,000 of them per judgement. */
-export function parseInput(key: string | null, value: string | null): ParsedInput {
+function parseInput(key: string | null, value: string | null): ParsedInput {
   const json = parseJson(value);
   if (!isObject(json)) return { kind: 'malformed', json };
   if (key === CONTROL_KEY) {
