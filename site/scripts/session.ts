@@ -8,7 +8,7 @@ const cookieName = `streamlab_token_${location.port || '80'}`;
 let cached: string | null | undefined;
 
 /** The launch token of this page, or null when the page was not opened from the printed link. */
-export function launchToken(): string | null {
+function launchToken(): string | null {
   if (cached !== undefined) return cached;
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get('token');
@@ -29,16 +29,8 @@ export function showTokenProblem(): void {
   document.getElementById('token-banner')?.removeAttribute('hidden');
 }
 
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
 /** POSTs to an API route with the token. Every API call is a POST so that browsers always send the
- *  Origin header the server checks. Throws ApiError with the server's message when not ok. */
+ *  Origin header the server checks. Throws an Error with the server's message when not ok. */
 export async function callApi(path: string, body: unknown = {}): Promise<Response> {
   const response = await fetch(path, {
     method: 'POST',
@@ -54,7 +46,7 @@ export async function callApi(path: string, body: unknown = {}): Promise<Respons
   } catch {
     // Not JSON: keep the text as it is.
   }
-  throw new ApiError(response.status, message || `${response.status} ${response.statusText}`);
+  throw new Error(message || `${response.status} ${response.statusText}`);
 }
 
 export async function apiJson<T>(path: string, body?: unknown): Promise<T> {

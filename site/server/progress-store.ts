@@ -7,8 +7,8 @@ import { stateDir } from '../../graders/paths.ts';
 import { gradeReport, type GradeReport } from '../../graders/harness/report-schema.ts';
 import type { LabProgress, ProgressFile } from '../shared/protocol.ts';
 
-export const progressFile = path.join(stateDir, 'progress.json');
-export const resultsDir = path.join(stateDir, 'results');
+const progressFile = path.join(stateDir, 'progress.json');
+const resultsDir = path.join(stateDir, 'results');
 
 async function writeAtomically(file: string, content: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

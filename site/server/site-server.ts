@@ -17,7 +17,7 @@ import { siteBuildDir } from './site-build.ts';
 import { Terminals } from './terminal.ts';
 import { Workspaces } from './workspaces.ts';
 
-export const defaultPort = 4321;
+const defaultPort = 4321;
 /** How many ports after the default are tried when it is taken. */
 const portAttempts = 20;
 

@@ -11,8 +11,8 @@ import { labSlugs, loadLab } from '../../graders/harness/labs.ts';
 import type { KafkaClient } from '../../graders/kafka/client.ts';
 import type { WorkspaceInfo } from '../shared/protocol.ts';
 
-export const workspacesDir = path.join(stateDir, 'workspaces');
-export const backupsDir = path.join(stateDir, 'workspace-backups');
+const workspacesDir = path.join(stateDir, 'workspaces');
+const backupsDir = path.join(stateDir, 'workspace-backups');
 
 /** A request named a lab that does not exist. */
 export class UnknownLabError extends Error {
