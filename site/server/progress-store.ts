@@ -38,6 +38,8 @@ function updateLab(lab: string, change: (entry: LabProgress | undefined, now: st
   const next = writes.then(async () => {
     const progress = await readProgress();
     const entry = change(progress.labs[lab], new Date().toISOString());
+    // Opening a lab again changes nothing: skip the write every page load and terminal would make.
+    if (entry === progress.labs[lab]) return entry;
     progress.labs[lab] = entry;
     await writeAtomically(progressFile, `${JSON.stringify(progress, null, 2)}\n`);
     return entry;
