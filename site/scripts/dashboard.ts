@@ -1,9 +1,8 @@
 // The clickstream dashboard: the server tails the workspace's OUTPUT_TOPIC and pushes window rows
 // over /api/dashboard; this draws them as bars per window, one series per URL. chart.js loads only
 // when the Dashboard tab is first opened.
-import type { DashboardMessage, WindowCount } from '../shared/protocol.ts';
+import { refusedCloseCode, type DashboardMessage, type WindowCount } from '../shared/protocol.ts';
 import { socketUrl, showTokenProblem } from './session.ts';
-import { refusedCloseCode } from '../shared/protocol.ts';
 
 /** Windows shown at once: the most recent ones. */
 const maxWindows = 24;
