@@ -1,7 +1,7 @@
 // Runs one scenario against a submission: creates the run's topics, starts live read_committed
 // readers on the output topics, starts the submission, plays the steps, waits until the output is
-// complete, reads the input back, judges what it saw and cleans up. Completion and settling are decided from data (committed
-// offsets, end offsets, output arrivals), never from fixed sleeps.
+// complete, reads the input back, judges what it saw and cleans up. Completion and settling are
+// decided from data (committed offsets, end offsets, output arrivals), never from fixed sleeps.
 import { connectKafka } from '../kafka/client.ts';
 import type { KafkaClient, KafkaRecord, Tail } from '../kafka/client.ts';
 import type { InputRecord, LabDefinition, ObservedRecord, Observation, ProducedRecord, ScenarioDefinition, Step } from './lab-definition.ts';
@@ -369,8 +369,7 @@ export class ScenarioRun {
     // A submission the scenario stopped on purpose is neither late to start nor hung.
     if (!this.instances.some((i) => i.running)) return;
     const now = Date.now();
-    const anyOutput = Object.values(this.observed).some((records) => records.length > 0);
-    if (!this.lag.committedAny && !anyOutput && now - this.lastStartAt >= this.timing.neverConsumedMs) {
+    if (!this.lag.committedAny && !this.hasOutput() && now - this.lastStartAt >= this.timing.neverConsumedMs) {
       this.failure = {
         finding: 'NEVER_CONSUMED',
         message: `in ${seconds(now - this.lastStartAt)} the submission neither committed an offset on the input nor wrote any output; is it subscribed to INPUT_TOPIC with GROUP_ID, reading from the beginning?`,
@@ -412,7 +411,11 @@ export class ScenarioRun {
    *  it has written output and gone quiet. */
   private consumed(quietFor: number): boolean {
     if (this.lag.committedAny) return this.lag.total === 0;
-    return Object.values(this.observed).some((records) => records.length > 0) && quietFor >= this.timing.longQuietMs;
+    return this.hasOutput() && quietFor >= this.timing.longQuietMs;
+  }
+
+  private hasOutput(): boolean {
+    return Object.values(this.observed).some((records) => records.length > 0);
   }
 
   private async settled(): Promise<boolean> {
