@@ -21,7 +21,7 @@ export interface CheckSpec<V> {
   explain?(row: RowDraft<V>, events: readonly ProvenanceEvent[]): string | undefined;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function makeCheck<V>(spec: CheckSpec<V>, drafts: readonly RowDraft<V>[]): CheckResult {
   if (drafts.length === 0) return { name: spec.name, passed: true, message: spec.passMessage, finding: null, diff: [] };

@@ -2,7 +2,7 @@
 // and the reference model's expectations to the checks of one scenario. Every check counts toward
 // the verdict; each names its finding and shows a bounded diff with the input events behind it.
 import type { CheckResult } from '../harness/report-schema.ts';
-import { makeCheck } from './check.ts';
+import { makeCheck, plural } from './check.ts';
 import type { CheckSpec } from './check.ts';
 import { finalOnlyDiff } from './final-only.ts';
 import { groupBy } from './group-by.ts';
@@ -19,8 +19,6 @@ export const checkNames = {
   lateNotCounted: 'late events not counted',
   lateTopic: 'late events copied',
 } as const;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function judgeWindowed<V>(input: WindowedJudgeInput<V>): CheckResult[] {
   const { rows, bad } = parseOutput(input.output, input.format);
