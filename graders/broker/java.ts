@@ -18,9 +18,12 @@ export interface JavaRuntime {
 
 const installHint = `install a JDK or JRE ${MINIMUM_JAVA}+ (e.g. \`apt-get install openjdk-17-jre-headless\`, \`brew install openjdk@17\`) and put it on PATH or in JAVA_HOME`;
 
+/** The java command to try, unchecked: JAVA_HOME's, else `java` on PATH. */
+export const javaCommand = (env: NodeJS.ProcessEnv = process.env) => (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java');
+
 /** The Java runtime to use, or why there is none that fits. */
 export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<JavaRuntime | Unavailable> {
-  const candidate = env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java';
+  const candidate = javaCommand(env);
   const where = env.JAVA_HOME ? `JAVA_HOME (${candidate})` : '`java` on PATH';
   // -XshowSettings prints the runtime's own home and spec version: one call gives an absolute
   // path (the tool wrappers must not depend on the caller's PATH) and a version to check.

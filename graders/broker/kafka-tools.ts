@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../paths.ts';
-import { brokerFiles, readRecord, type BrokerFiles } from './broker-files.ts';
+import { brokerFiles, readRecord, readRecordOf, type BrokerFiles, type RecordOf } from './broker-files.ts';
 import { IMAGE_BIN_DIR } from './docker-provider.ts';
 import { BrokerError } from './errors.ts';
 import { externalBrokers } from './external-provider.ts';
-import { findJava } from './java.ts';
+import { findJava, javaCommand } from './java.ts';
 import { PERF_TOOL_JVM_FLAGS, TOOL_JVM_FLAGS } from './jvm-flags.ts';
 import { cachedKafkaJars, ensureKafkaJars, type KafkaJars } from './kafka-jars.ts';
 import type { BrokerInfo } from './provider.ts';
@@ -74,23 +74,26 @@ function invocation(tool: string, target: ToolTarget): ToolInvocation {
 
 const givesBootstrap = (args: readonly string[]) => args.some((arg) => BOOTSTRAP_OPTIONS.some((option) => arg === option || arg.startsWith(`${option}=`)));
 
-function jvmTarget(brokers: string[], java: string): ToolTarget {
+// Inside the container the broker listens on its port on loopback too, whatever host it advertises.
+const containerTarget = (record: RecordOf<'docker'>): ToolTarget => ({ kind: 'container', brokers: [`127.0.0.1:${record.ports.broker}`], containerId: record.containerId });
+
+// Java is not probed here (kafkaToolCommand stays synchronous): a missing one is reported when the tool runs.
+function jvmTarget(brokers: string[]): ToolTarget {
   const jars = cachedKafkaJars();
   if (!jars) throw new BrokerError('the Kafka CLI tools run from the Kafka jars, which are not downloaded yet: run `streamlab broker start` once');
-  return { kind: 'jvm', brokers, java, jars };
+  return { kind: 'jvm', brokers, java: javaCommand(), jars };
 }
 
 /** The broker the tools should talk to now: the same choice the broker commands make. */
 function currentTarget(files: BrokerFiles): ToolTarget {
   const provider = settledProvider(undefined, files);
-  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  if (provider === 'external') return jvmTarget(externalBrokers(), java);
+  if (provider === 'external') return jvmTarget(externalBrokers());
   const record = readRecord(files);
   if (!record || record.provider !== provider) {
     throw new BrokerError(`no ${provider ? `${provider} ` : ''}broker has been started in ${files.stateDir}: run \`streamlab broker start\` first`);
   }
-  if (record.provider === 'docker') return { kind: 'container', brokers: [`127.0.0.1:${record.ports.broker}`], containerId: record.containerId };
-  return jvmTarget(record.brokers, java);
+  if (record.provider === 'docker') return containerTarget(record);
+  return jvmTarget(record.brokers);
 }
 
 /** How to run Kafka CLI `tool` with `args` against the current broker (the broker's
@@ -152,9 +155,8 @@ async function writeExecutable(file: string, text: string): Promise<void> {
 /** Where the tools run for `info`, or why they cannot. */
 async function wrapperTarget(info: BrokerInfo, files: BrokerFiles, onProgress?: (message: string) => void): Promise<ToolTarget | string> {
   if (info.provider === 'docker') {
-    const record = readRecord(files);
-    if (record?.provider !== 'docker') return 'no docker broker is recorded here; run `streamlab broker start --provider docker`';
-    return { kind: 'container', brokers: [`127.0.0.1:${record.ports.broker}`], containerId: record.containerId };
+    const record = readRecordOf(files, 'docker');
+    return record ? containerTarget(record) : 'no docker broker is recorded here; run `streamlab broker start --provider docker`';
   }
   const java = await findJava();
   if ('ok' in java) return `the Kafka CLI tools need Java: ${java.reason}; ${java.fix}`;
