@@ -1,6 +1,6 @@
 // Wires the workspace panel of a lab page: terminal, Grade, tabs, dashboard, hints, solution, reset.
 import type { GradeReport } from '../../graders/harness/report-schema.ts';
-import type { LabState, LabStatus, SolutionFile } from '../shared/protocol.ts';
+import { statusLabels, type LabState, type LabStatus, type SolutionFile } from '../shared/protocol.ts';
 import { apiJson } from './session.ts';
 import { byId, el } from './dom.ts';
 import { mountTerminal } from './terminal.ts';
@@ -8,8 +8,6 @@ import { runGrading } from './grade.ts';
 import { renderReport } from './report-view.ts';
 import { openDashboard } from './dashboard.ts';
 import { setUpHints } from './hints.ts';
-
-const statusLabels: Record<LabStatus, string> = { 'not-started': 'not started', 'in-progress': 'in progress', passed: 'passed' };
 
 export function startWorkspace(root: HTMLElement): void {
   const lab = root.dataset.lab ?? '';

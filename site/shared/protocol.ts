@@ -1,5 +1,5 @@
-// What the page and the site server say to each other: routes, headers, message shapes. Imported by
-// both sides (no Node or DOM imports here).
+// What the page and the site server say to each other: routes, headers, message shapes, the words
+// for lab statuses. Imported by both sides (no Node or DOM imports here).
 import type { GradeProgress, GradeReport } from '../../graders/harness/report-schema.ts';
 
 /** Header carrying the launch token on API calls (WebSockets carry it as ?token=). */
@@ -16,6 +16,8 @@ export const controlFrameMarker = 0x00;
 export type TerminalControl = { type: 'resize'; cols: number; rows: number };
 
 export type LabStatus = 'not-started' | 'in-progress' | 'passed';
+/** How the pages word each status (catalogue badges and the lab page's badge). */
+export const statusLabels: Record<LabStatus, string> = { 'not-started': 'not started', 'in-progress': 'in progress', passed: 'passed' };
 
 export interface LabProgress {
   status: Exclude<LabStatus, 'not-started'>;
