@@ -8,7 +8,7 @@ import type { InputByValue, OutputFormat } from '../../graders/judge/types.ts';
 import { judgeWindowed } from '../../graders/judge/windowed.ts';
 import { clicksBehind, explainRow } from './feedback.ts';
 import { findAmbiguities, provenanceOf, runModel, windowCount, windowKey, windowStartOf } from './model.ts';
-import type { ClickstreamModel, WindowCount } from './model.ts';
+import type { ClickstreamModel, ModelRecord, WindowCount } from './model.ts';
 import { INPUT_PARTITIONS, scenarios } from './scenarios.ts';
 
 const outputFormat: OutputFormat<WindowCount> = {
@@ -47,6 +47,9 @@ function modelOf(inputs: readonly InputRecord[]): ClickstreamModel {
   return model;
 }
 
+/** Output key of the window a click belongs to; null for control and malformed records. */
+const windowKeyOf = (r: ModelRecord): string | null => (r.parsed.kind === 'click' ? windowKey(r.parsed.click.url, windowStartOf(r.parsed.click.ts)) : null);
+
 /** Finds input records by value, indexing them on first use (only a non-empty late topic asks). */
 function inputFinder(model: ClickstreamModel): (value: string) => InputByValue | undefined {
   let byValue: Map<string, InputByValue> | undefined;
@@ -55,7 +58,7 @@ function inputFinder(model: ClickstreamModel): (value: string) => InputByValue |
       model.records.flatMap((r) =>
         r.record.value === null
           ? []
-          : [[r.record.value, { event: provenanceOf(r), windowKey: r.parsed.kind === 'click' ? windowKey(r.parsed.click.url, windowStartOf(r.parsed.click.ts)) : null }] as const],
+          : [[r.record.value, { event: provenanceOf(r), windowKey: windowKeyOf(r) }] as const],
       ),
     );
     return byValue.get(value);
@@ -82,11 +85,10 @@ function judge(observation: Observation): CheckResult[] {
     describeStep: (index) => describeStep(observation.steps, index),
     late: {
       output: observation.outputs.late ?? [],
-      events: model.late.flatMap((r) =>
-        r.parsed.kind === 'click' && r.record.value !== null
-          ? [{ value: r.record.value, windowKey: windowKey(r.parsed.click.url, windowStartOf(r.parsed.click.ts)), event: provenanceOf(r) }]
-          : [],
-      ),
+      events: model.late.flatMap((r) => {
+        const key = windowKeyOf(r);
+        return key !== null && r.record.value !== null ? [{ value: r.record.value, windowKey: key, event: provenanceOf(r) }] : [];
+      }),
       findInput: inputFinder(model),
       countsLate,
     },
