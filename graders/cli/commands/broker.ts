@@ -48,42 +48,34 @@ async function run(name: string, work: (signal: AbortSignal) => Promise<void>): 
 
 export function register(program: Command): void {
   const broker = program.command('broker').description('start, stop or inspect the Kafka broker the labs use');
-  const providerOption = () =>
-    new Option('--provider <name>', 'where the broker runs (default: STREAMLAB_BROKER, else KAFKA_BROKERS → external, else the first of docker, local that works)').choices(
-      PROVIDER_NAMES,
-    );
-  const jsonOption = () => new Option('--json', 'print {"provider","brokers","running"} as JSON');
+  const subcommand = (name: string, description: string) =>
+    broker
+      .command(name)
+      .description(description)
+      .addOption(
+        new Option('--provider <name>', 'where the broker runs (default: STREAMLAB_BROKER, else KAFKA_BROKERS → external, else the first of docker, local that works)').choices(
+          PROVIDER_NAMES,
+        ),
+      )
+      .addOption(new Option('--json', 'print {"provider","brokers","running"} as JSON'));
 
-  broker
-    .command('start')
-    .description('start a broker (or reuse the running one) and write the Kafka CLI wrappers into .streamlab/bin')
-    .addOption(providerOption())
-    .addOption(jsonOption())
-    .action((flags: BrokerFlags) =>
-      run('start', async (signal) => {
-        const info = await startBroker({ provider: flags.provider, onProgress: progress, signal });
-        const binDir = await writeToolWrappers(info, { onProgress: progress });
-        if (!flags.json) progress(`${info.reused ? 'reused the running broker' : 'started'}; Kafka CLI tools: ${binDir}`);
-        print(info, flags);
-      }),
-    );
+  subcommand('start', 'start a broker (or reuse the running one) and write the Kafka CLI wrappers into .streamlab/bin').action((flags: BrokerFlags) =>
+    run('start', async (signal) => {
+      const info = await startBroker({ provider: flags.provider, onProgress: progress, signal });
+      const binDir = await writeToolWrappers(info, { onProgress: progress });
+      if (!flags.json) progress(`${info.reused ? 'reused the running broker' : 'started'}; Kafka CLI tools: ${binDir}`);
+      print(info, flags);
+    }),
+  );
 
-  broker
-    .command('stop')
-    .description('stop the broker streamlab started (an external cluster is left alone)')
-    .addOption(providerOption())
-    .addOption(jsonOption())
-    .action((flags: BrokerFlags) =>
-      run('stop', async (signal) => {
-        await stopBroker({ provider: flags.provider, onProgress: progress, signal });
-        print(await brokerStatus({ provider: flags.provider, signal }), flags);
-      }),
-    );
+  subcommand('stop', 'stop the broker streamlab started (an external cluster is left alone)').action((flags: BrokerFlags) =>
+    run('stop', async (signal) => {
+      await stopBroker({ provider: flags.provider, onProgress: progress, signal });
+      print(await brokerStatus({ provider: flags.provider, signal }), flags);
+    }),
+  );
 
-  broker
-    .command('status')
-    .description('show which broker the labs use and whether it answers')
-    .addOption(providerOption())
-    .addOption(jsonOption())
-    .action((flags: BrokerFlags) => run('status', async (signal) => print(await brokerStatus({ provider: flags.provider, signal }), flags)));
+  subcommand('status', 'show which broker the labs use and whether it answers').action((flags: BrokerFlags) =>
+    run('status', async (signal) => print(await brokerStatus({ provider: flags.provider, signal }), flags)),
+  );
 }
