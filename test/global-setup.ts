@@ -9,19 +9,11 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { repoRoot } from '../graders/paths.ts';
 import { startBroker, stopBroker } from '../graders/broker/index.ts';
+import { isAlive } from '../graders/broker/processes.ts';
 import './broker.ts';
 
 const runsDir = path.join(repoRoot, '.streamlab', 'test-runs');
 const ownerFile = (dir: string) => path.join(dir, 'owner.pid');
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Stops the brokers of earlier runs that died without their teardown (a killed vitest). */
 async function sweepAbandonedRuns(): Promise<void> {

@@ -23,6 +23,16 @@ function commandLine(pid: number): string | undefined {
   return args === '' || args.includes('<defunct>') ? undefined : args;
 }
 
+/** Whether a process `pid` exists (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether `pid` is alive and still the process whose command line contains `marker`. */
 export function isOurProcess(pid: number, marker: string): boolean {
   return commandLine(pid)?.includes(marker) ?? false;
@@ -39,12 +49,7 @@ function hasExited(pid: number): boolean {
       return true;
     }
   }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
+  return !isAlive(pid);
 }
 
 /** Stops our process: `signal` first (SIGTERM lets the broker flush and close its logs cleanly),
