@@ -9,6 +9,7 @@ import path from 'node:path';
 import { brokerFiles } from '../broker/broker-files.ts';
 import { restartBroker, startBroker, stopBroker, KAFKA_VERSION, type BrokerInfo } from '../broker/index.ts';
 import { connectKafka } from '../kafka/client.ts';
+import { median } from './stats.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag === -1 ? 5 : Number(process.argv[runsFlag + 1]);
@@ -78,11 +79,6 @@ try {
   await cleanUp();
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const row = (label: string, values: number[], format: (v: number) => string, target: string) =>
   `${label.padEnd(40)}${format(median(values)).padStart(10)}${format(Math.min(...values)).padStart(10)}${format(Math.max(...values)).padStart(10)}   ${target}`;
 const megabytes = (mb: number) => `${mb.toFixed(0)} MB`;

@@ -14,6 +14,7 @@ import { produceInChunks } from '../harness/scenario-runner.ts';
 import { connectKafka } from '../kafka/client.ts';
 import type { KafkaClient } from '../kafka/client.ts';
 import { labsDir } from '../paths.ts';
+import { median, positiveInteger } from './stats.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -23,21 +24,11 @@ const { values: flags } = parseArgs({
     submission: { type: 'string' },
   },
 });
-const positive = (name: string, text: string) => {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${text}`);
-  return n;
-};
-const runs = positive('runs', flags.runs);
-const events = positive('events', flags.events);
+const runs = positiveInteger('runs', flags.runs);
+const events = positiveInteger('events', flags.events);
 const submissionDir = flags.submission ?? path.join(labsDir, flags.lab, 'solution', 'ts');
 
 const PARTITIONS = 3;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
 

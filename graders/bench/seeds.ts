@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { startBroker } from '../broker/index.ts';
 import { gradeSubmission } from '../harness/grade.ts';
 import { labsDir } from '../paths.ts';
+import { positiveInteger } from './stats.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -15,8 +16,7 @@ const { values: flags } = parseArgs({
     solution: { type: 'string', multiple: true },
   },
 });
-const seeds = Number(flags.seeds);
-if (!Number.isSafeInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${flags.seeds}`);
+const seeds = positiveInteger('seeds', flags.seeds);
 const solutionsDir = path.join(labsDir, flags.lab, 'solution');
 const solutions = flags.solution ?? readdirSync(solutionsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 

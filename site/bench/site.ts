@@ -7,6 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, startTestSite, useTestStateDir } from '../../test/e2e/site-harness.ts';
+import { median, quantile } from '../../graders/bench/stats.ts';
 
 const keystrokes = 200;
 /** Keystrokes typed first, so JIT warm-up and page start-up work stay out of the numbers. */
@@ -14,11 +15,6 @@ const warmUp = 40;
 const builds = 3;
 const lab = 'clickstream';
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
-const median = (values: number[]) => quantile(values, 0.5);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Runs in the page: types `count` characters through xterm and times each until its echo is parsed. */
